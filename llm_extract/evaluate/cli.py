@@ -1,0 +1,112 @@
+"""`llm-extract eval`: score a run against gold, and fail when it regresses.
+
+Exit codes: 0 ok, 1 a metric regressed against the baseline, 2 usage error (bad paths,
+options or baseline file, or no gold document could be loaded).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from llm_extract.evaluate.baseline import (
+    BaselineError,
+    Regression,
+    compare_to_baseline,
+    load_baseline,
+    save_baseline,
+)
+from llm_extract.evaluate.loading import issue_sort_key, load_gold_dir, load_predictions
+from llm_extract.evaluate.metrics import METRIC_NAMES, evaluate
+from llm_extract.evaluate.report import render_report, report_json, report_markdown
+
+EXIT_OK = 0
+EXIT_REGRESSION = 1
+EXIT_USAGE = 2
+
+
+def _usage_error(err: Console, message: str) -> typer.Exit:
+    err.print(f"error: {message}", markup=False, highlight=False)
+    return typer.Exit(code=EXIT_USAGE)
+
+
+def eval_command(
+    gold: Annotated[Path, typer.Option("--gold", help="Directory of <doc_id>.gold.json files.")],
+    pred: Annotated[
+        Path,
+        typer.Option("--pred", help="Run JSONL, or a directory of gold-format JSON files."),
+    ],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the report as Markdown.")
+    ] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Baseline JSON to compare against.")
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="Largest allowed absolute drop per metric.")
+    ] = 0.02,
+    save_baseline_to: Annotated[
+        Path | None,
+        typer.Option("--save-baseline", help="Write this run's metrics as a baseline."),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option("--metric", help="Compare only this metric (repeatable)."),
+    ] = None,
+) -> None:
+    """Score predictions against gold annotations; exit 1 when a metric regressed."""
+    err = Console(stderr=True)
+    if json_output and markdown:
+        raise _usage_error(err, "--json and --markdown are exclusive")
+    if tolerance < 0:
+        raise _usage_error(err, f"--tolerance must not be negative, got {tolerance}")
+    unknown = sorted(set(metric or []) - set(METRIC_NAMES))
+    if unknown:
+        raise _usage_error(
+            err, f"unknown metric(s) {', '.join(unknown)}; known: {', '.join(METRIC_NAMES)}"
+        )
+    if not gold.is_dir():
+        raise _usage_error(err, f"--gold {gold} is not a directory")
+    if not pred.exists():
+        raise _usage_error(err, f"--pred {pred} does not exist")
+    base = None
+    if baseline is not None:
+        try:
+            base = load_baseline(baseline)
+        except BaselineError as exc:
+            raise _usage_error(err, str(exc)) from exc
+
+    gold_docs, gold_issues, texts = load_gold_dir(gold)
+    if not gold_docs:
+        for issue in gold_issues:
+            err.print(f"{issue.where()}: {issue.message}", markup=False, highlight=False)
+        raise _usage_error(err, f"no gold document could be loaded from {gold}")
+    pred_docs, pred_issues = load_predictions(pred)
+    report = evaluate(gold_docs, pred_docs, texts)
+    report.load_issues = sorted([*gold_issues, *pred_issues], key=issue_sort_key)
+
+    regressions: list[Regression] | None = None
+    if base is not None:
+        regressions = compare_to_baseline(report, base, tolerance, metric or None)
+    if save_baseline_to is not None:
+        save_baseline(report, save_baseline_to)
+
+    if json_output:
+        typer.echo(report_json(report, regressions))
+    elif markdown:
+        typer.echo(report_markdown(report, regressions))
+    else:
+        render_report(report, Console(), regressions)
+    if regressions:
+        for r in regressions:
+            err.print(f"regression: {r.metric}: {r.reason}", markup=False, highlight=False)
+        raise typer.Exit(code=EXIT_REGRESSION)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `eval` command to an app (the main `llm-extract` CLI)."""
+    app.command("eval")(eval_command)
