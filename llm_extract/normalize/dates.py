@@ -1,0 +1,428 @@
+"""Date expressions to DateRange, resolved against the publication date (FORMAT.md, Dates).
+
+News text rarely gives full dates: "on Tuesday", "over 48 hours", "last week", "mid-2012".
+The rules are fixed in FORMAT.md so that model output and gold agree; code applies them
+rather than the model, which gets weekday arithmetic wrong. Month and weekday names come
+from dateutil's parser tables and the arithmetic from `relativedelta`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+
+from dateutil.parser import parserinfo
+from dateutil.relativedelta import relativedelta, weekday
+
+from llm_extract.models import DateRange
+from llm_extract.normalize.counts import number_value
+from llm_extract.ontology import DatePrecision
+
+_INFO = parserinfo()
+_MONTH_NAMES = sorted((n for names in _INFO.MONTHS for n in names), key=len, reverse=True)
+_WEEKDAY_NAMES = sorted((n for names in _INFO.WEEKDAYS for n in names), key=len, reverse=True)
+_MONTH = r"(?:" + "|".join(_MONTH_NAMES) + r")\b\.?"
+_WEEKDAY = r"\b(?P<wd>" + "|".join(n for n in _WEEKDAY_NAMES if len(n) > 3) + r")\b"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_NUMBER = (
+    r"\d+|a|an|a\s+couple\s+of|couple\s+of|a\s+few|few|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty|forty-eight|"
+    r"twenty-four|seventy-two"
+)
+_I = re.IGNORECASE
+
+_ISO_RE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_MDY_RE = re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b", _I)
+_DMY_RE = re.compile(
+    rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b",
+    _I,
+)
+_MD_RE = re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!,?\s*\d)", _I)
+_DM_RE = re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})(?!\w)(?!,?\s*\d)", _I)
+_MY_RE = re.compile(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b", _I)
+_M_REL_YEAR_RE = re.compile(
+    rf"\b(?P<mon>{_MONTH})\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|the\s+same)\s+year\b",
+    _I,
+)
+_M_RE = re.compile(
+    rf"\b(?P<pre>in|of|for|since|during|until|till|by|from|early|mid|late|last|this|next|"
+    rf"through|throughout|before|after|end\s+of|beginning\s+of)[\s-]+(?:early\s+|late\s+|mid-?)?"
+    rf"(?P<mon>{_MONTH})(?!\w)",
+    _I,
+)
+_SINCE_RE = re.compile(r"\bsince\b(?P<rest>.*)", _I | re.DOTALL)
+_AGO_RE = re.compile(rf"\b(?P<n>{_NUMBER})[\s-]+(?P<unit>day|week)s?\s+ago\b", _I)
+_WINDOW_RE = re.compile(
+    rf"(?:\b(?P<n>{_NUMBER})[\s-]+|\b(?P<past>past|last|previous)\s+)"
+    rf"(?P<unit>hour|day|week|month)s?\b",
+    _I,
+)
+_WEEK_RE = re.compile(
+    r"\b(?P<which>last|previous|this|next|past)\s+(?P<unit>week|weekend)\b"
+    r"|\b(?P<over>over|at|during)\s+the\s+weekend\b"
+    r"|\b(?P<earlier>earlier|later)\s+this\s+week\b",
+    _I,
+)
+_RELDAY_RE = re.compile(
+    r"\b(?P<dby>(?:the\s+)?day\s+before\s+yesterday)\b|\b(?P<yest>yesterday)\b"
+    r"|\b(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))\b"
+    r"|\b(?P<night>last\s+night|overnight)\b|\b(?P<tomorrow>tomorrow)\b",
+    _I,
+)
+_RECENT_VAGUE_RE = re.compile(r"\brecent\s+(?:months|years)\b", _I)
+_RECENT_RE = re.compile(r"\brecent(?:ly)?\b|\blately\b", _I)
+_REL_MONTH_RE = re.compile(r"\b(?P<which>last|previous|past|this|next)\s+month\b", _I)
+_REL_YEAR_RE = re.compile(r"\b(?P<which>last|previous|past|this|next)\s+year\b", _I)
+_YEAR_RE = re.compile(rf"(?<![\d,.])(?P<y>{_YEAR})(?!\d)(?!,\d)(?!\s*(?:people|civilians)\b)", _I)
+_PLANNED_RE = re.compile(
+    r"\b(?:plann?(?:ed|ing)|plans?|expected|expects?|scheduled|due|upcoming|forthcoming|"
+    r"slated|will|set\s+to|to\s+be\s+held|is\s+to|are\s+to)\b",
+    _I,
+)
+
+_DAY_P = DatePrecision.DAY
+_WEEK_P = DatePrecision.WEEK
+_MONTH_P = DatePrecision.MONTH
+_YEAR_P = DatePrecision.YEAR
+
+
+def _month_number(name: str) -> int | None:
+    value = _INFO.month(name.rstrip("."))
+    return None if value is None else int(value)
+
+
+def _valid_month(name: str) -> bool:
+    """'May' and 'March' must be capitalised, so the verbs do not read as months."""
+    return name.rstrip(".").lower() not in ("may", "march") or name[:1].isupper()
+
+
+def _day_of(day: str) -> int:
+    return int(re.sub(r"\D", "", day))
+
+
+def _month_range(year: int, month: int) -> DateRange:
+    first = dt.date(year, month, 1)
+    last = first + relativedelta(months=1, days=-1)
+    return DateRange(start=first, end=last, precision=_MONTH_P)
+
+
+def _year_range(start_year: int, end_year: int | None = None) -> DateRange:
+    return DateRange(
+        start=dt.date(start_year, 1, 1),
+        end=dt.date(end_year or start_year, 12, 31),
+        precision=_YEAR_P,
+    )
+
+
+def _day(day: dt.date) -> DateRange:
+    return DateRange(start=day, end=day, precision=_DAY_P)
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest_day_month(month: int, day: int, published: dt.date, planned: bool) -> dt.date | None:
+    """Most recent such day on or before `published`, or the next one if planned."""
+    step = 1 if planned else -1
+    for offset in range(0, 9):  # 9 years covers 29 February
+        candidate = _safe_date(published.year + step * offset, month, day)
+        if candidate is None:
+            continue
+        if (planned and candidate >= published) or (not planned and candidate <= published):
+            return candidate
+    return None
+
+
+def _full_dates(text: str) -> DateRange | None:
+    found: list[dt.date] = []
+    for m in _ISO_RE.finditer(text):
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            found.append(d)
+    for regex in (_MDY_RE, _DMY_RE):
+        for m in regex.finditer(text):
+            month = _month_number(m["mon"])
+            if month and _valid_month(m["mon"]):
+                d = _safe_date(int(m["y"]), month, _day_of(m["d"]))
+                if d:
+                    found.append(d)
+    if not found:
+        return None
+    return DateRange(start=min(found), end=max(found), precision=_DAY_P)
+
+
+def _day_months(text: str, published: dt.date | None, planned: bool) -> DateRange | None:
+    pairs: list[tuple[int, int]] = []
+    for regex in (_MD_RE, _DM_RE):
+        for m in regex.finditer(text):
+            month = _month_number(m["mon"])
+            if month and _valid_month(m["mon"]):
+                pairs.append((month, _day_of(m["d"])))
+    if not pairs:
+        return None
+    if published is None:
+        return DateRange()
+    days = [d for mo, da in pairs if (d := _nearest_day_month(mo, da, published, planned))]
+    if not days:
+        return DateRange()
+    return DateRange(start=min(days), end=max(days), precision=_DAY_P)
+
+
+def _month_years(text: str, published: dt.date | None) -> DateRange | None:
+    for m in _MY_RE.finditer(text):
+        month = _month_number(m["mon"])
+        if month and _valid_month(m["mon"]):
+            return _month_range(int(m["y"]), month)
+    for m in _M_REL_YEAR_RE.finditer(text):
+        month = _month_number(m["mon"])
+        if month and _valid_month(m["mon"]):
+            if published is None:
+                return DateRange()
+            rel = m["rel"].lower()
+            shift = -1 if rel in ("last", "the previous") else 1 if rel == "next" else 0
+            return _month_range(published.year + shift, month)
+    return None
+
+
+def _ago(text: str, published: dt.date | None) -> DateRange | None:
+    m = _AGO_RE.search(text)
+    if not m:
+        return None
+    n = number_value(m["n"])
+    if published is None or n is None:
+        return DateRange()
+    if m["unit"].lower() == "day":
+        return _day(published - dt.timedelta(days=n))
+    monday = _week_start(published - dt.timedelta(weeks=n))
+    return DateRange(start=monday, end=monday + dt.timedelta(days=6), precision=_WEEK_P)
+
+
+def _window_length(word: str) -> int:
+    """How many units a window word gives: "48" 48, "two" 2, "a" 1, "a few" 3."""
+    if word in ("a", "an"):
+        return 1
+    value = number_value(word)
+    if value is None:
+        return 3 if "few" in word else 2  # "a few" / "a couple of"
+    return max(value, 1)
+
+
+def _window(text: str, published: dt.date | None) -> DateRange | None:
+    """ "over the past two days", "within 24 hours", "48 hours": a span ending on `published`.
+
+    N hours cover ceil(N / 24) calendar days counting the reporting day, so "48 hours" is
+    the reporting day and the day before.
+    """
+    for m in _WINDOW_RE.finditer(text):
+        unit = m["unit"].lower()
+        if m["past"] is not None:
+            if m["past"].lower() in ("last", "previous") and unit in ("week", "month"):
+                continue  # "last week" / "last month" are calendar periods, handled elsewhere
+            n = 1
+        else:
+            n = _window_length(m["n"].lower())
+        if published is None:
+            return DateRange()
+        if unit == "hour":
+            days = max(1, math.ceil(n / 24))
+            return DateRange(
+                start=published - dt.timedelta(days=days - 1), end=published, precision=_DAY_P
+            )
+        if unit == "day":
+            return DateRange(
+                start=published - dt.timedelta(days=n - 1), end=published, precision=_DAY_P
+            )
+        if unit == "week":
+            return DateRange(
+                start=published - dt.timedelta(days=7 * n - 1), end=published, precision=_WEEK_P
+            )
+        start = published - relativedelta(months=n) + dt.timedelta(days=1)
+        return DateRange(start=start, end=published, precision=_MONTH_P)
+    return None
+
+
+def _weeks(text: str, published: dt.date | None) -> DateRange | None:
+    m = _WEEK_RE.search(text)
+    if not m:
+        return None
+    if published is None:
+        return DateRange()
+    monday = _week_start(published)
+    which = (m["which"] or "").lower()
+    weekend = m["over"] is not None or (m["unit"] or "").lower() == "weekend"
+    if weekend:
+        saturday = published + relativedelta(weekday=weekday(5)(-1))
+        if which in ("last", "previous", "past") and published.weekday() >= 5:
+            saturday -= dt.timedelta(days=7)
+        if which == "next":
+            saturday = published + relativedelta(days=1, weekday=weekday(5)(+1))
+            return DateRange(start=saturday, end=saturday + dt.timedelta(days=1), precision=_DAY_P)
+        end = min(saturday + dt.timedelta(days=1), published)
+        return DateRange(start=saturday, end=end, precision=_DAY_P)
+    if which in ("last", "previous"):
+        return DateRange(
+            start=monday - dt.timedelta(days=7),
+            end=monday - dt.timedelta(days=1),
+            precision=_WEEK_P,
+        )
+    if which == "next":
+        return DateRange(
+            start=monday + dt.timedelta(days=7),
+            end=monday + dt.timedelta(days=13),
+            precision=_WEEK_P,
+        )
+    if which == "past":
+        return DateRange(start=published - dt.timedelta(days=6), end=published, precision=_WEEK_P)
+    return DateRange(start=monday, end=published, precision=_WEEK_P)
+
+
+def _weekdays(text: str, published: dt.date | None) -> DateRange | None:
+    """A named weekday: the most recent on or before `published` ("next Monday" excepted).
+
+    FORMAT.md makes no exception for planned events here: a Wednesday story's "expected to
+    meet on Wednesday" is that Wednesday either way.
+    """
+    days: list[dt.date] = []
+    for m in re.finditer(rf"(?:\b(?P<mod>last|next|this|past|previous)\s+)?{_WEEKDAY}", text, _I):
+        if published is None:
+            return DateRange()
+        wd = _INFO.weekday(m["wd"])
+        if wd is None:
+            continue
+        mod = (m["mod"] or "").lower()
+        if mod == "next":
+            days.append(published + relativedelta(days=1, weekday=weekday(wd)(+1)))
+        elif mod in ("last", "past", "previous") and published.weekday() == wd:
+            days.append(published - dt.timedelta(days=7))
+        else:
+            days.append(published + relativedelta(weekday=weekday(wd)(-1)))
+    if not days:
+        return None
+    return DateRange(start=min(days), end=max(days), precision=_DAY_P)
+
+
+def _relative_days(text: str, published: dt.date | None) -> DateRange | None:
+    m = _RELDAY_RE.search(text)
+    if not m:
+        return None
+    if published is None:
+        return DateRange()
+    if m["dby"]:
+        return _day(published - dt.timedelta(days=2))
+    if m["yest"]:
+        return _day(published - dt.timedelta(days=1))
+    if m["night"]:
+        return DateRange(start=published - dt.timedelta(days=1), end=published, precision=_DAY_P)
+    if m["tomorrow"]:
+        return _day(published + dt.timedelta(days=1))
+    return _day(published)
+
+
+def _recent(text: str, published: dt.date | None) -> DateRange | None:
+    if _RECENT_VAGUE_RE.search(text):
+        return DateRange()  # "in recent months" names no datable span
+    if not _RECENT_RE.search(text):
+        return None
+    if published is None:
+        return DateRange()
+    return DateRange(start=published - dt.timedelta(days=6), end=published, precision=_WEEK_P)
+
+
+def _months(text: str, published: dt.date | None, planned: bool) -> DateRange | None:
+    m = _REL_MONTH_RE.search(text)
+    if m:
+        if published is None:
+            return DateRange()
+        which = m["which"].lower()
+        shift = -1 if which in ("last", "previous", "past") else 1 if which == "next" else 0
+        first = published.replace(day=1) + relativedelta(months=shift)
+        return _month_range(first.year, first.month)
+    for m in _M_RE.finditer(text):
+        month = _month_number(m["mon"])
+        if not month or not _valid_month(m["mon"]):
+            continue
+        if published is None:
+            return DateRange()
+        year = published.year
+        pre = m["pre"].lower()
+        if pre == "last":
+            year -= 1 if month >= published.month else 0
+        elif pre == "next":
+            year += 1 if month <= published.month else 0
+        elif planned:
+            year += 1 if month < published.month else 0
+        else:
+            year -= 1 if month > published.month else 0
+        return _month_range(year, month)
+    return None
+
+
+def _years(text: str, published: dt.date | None) -> DateRange | None:
+    m = _REL_YEAR_RE.search(text)
+    if m:
+        if published is None:
+            return DateRange()
+        which = m["which"].lower()
+        shift = -1 if which in ("last", "previous", "past") else 1 if which == "next" else 0
+        return _year_range(published.year + shift)
+    years = [int(y["y"]) for y in _YEAR_RE.finditer(text)]
+    if not years:
+        return None
+    return _year_range(min(years), max(years))
+
+
+def _normalise(text: str) -> str:
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return " ".join(text.split())
+
+
+def _resolve(text: str, published: dt.date | None) -> DateRange | None:
+    planned = _PLANNED_RE.search(text) is not None
+    rules: list[Callable[[], DateRange | None]] = [
+        lambda: _full_dates(text),
+        lambda: _day_months(text, published, planned),
+        lambda: _month_years(text, published),
+        lambda: _ago(text, published),
+        lambda: _window(text, published),
+        lambda: _weeks(text, published),
+        lambda: _weekdays(text, published),
+        lambda: _relative_days(text, published),
+        lambda: _recent(text, published),
+        lambda: _months(text, published, planned),
+        lambda: _years(text, published),
+    ]
+    for rule in rules:
+        result = rule()
+        if result is not None:
+            return result
+    return None
+
+
+def resolve_date(text: str | None, published: dt.date | None) -> DateRange:
+    """Resolve a date expression following FORMAT.md's Dates rules.
+
+    Relative expressions need `published`; without it they give an unknown range.
+    Anything unreadable gives `DateRange()` (precision unknown) rather than a guess.
+    """
+    if not text or not text.strip():
+        return DateRange()
+    norm = _normalise(text)
+    since = _SINCE_RE.search(norm)
+    if since:
+        sub = _resolve(since["rest"], published)
+        if sub is not None:
+            if sub.start is None or published is None or sub.start > published:
+                return DateRange()
+            return DateRange(start=sub.start, end=published, precision=sub.precision)
+    return _resolve(norm, published) or DateRange()
