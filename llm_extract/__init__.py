@@ -13,14 +13,31 @@ from llm_extract.models import (
 
 __version__ = "0.1.0"
 
+from llm_extract.errors import (
+    BackendUnreachableError,
+    ConfigurationError,
+    LLMExtractError,
+    ValidationExhaustedError,
+)
+from llm_extract.extract import Extractor, aextract, extract
+from llm_extract.settings import Settings
+
 __all__ = [
     "Actor",
+    "BackendUnreachableError",
     "Casualty",
+    "ConfigurationError",
     "Count",
     "DateRange",
     "Document",
     "Event",
     "ExtractionResult",
+    "Extractor",
+    "LLMExtractError",
     "Location",
+    "Settings",
+    "ValidationExhaustedError",
     "__version__",
+    "aextract",
+    "extract",
 ]

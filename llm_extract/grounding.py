@@ -143,3 +143,31 @@ def find_mention(name: str, text: str) -> Span:
     return _span_from_folded(
         name, text, index, m.start(), m.end(), AlignmentStatus.NORMALIZED, 100.0
     )
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’]?\s+")
+MIN_PART_CHARS = 25
+
+
+def align_salvage(quote: str, text: str, *, threshold: float = 85.0) -> Span:
+    """Align a quote; failing that, its longest sentence the article really contains.
+
+    Small models often copy a real sentence and then keep writing. The copied sentence is
+    good evidence and the invented rest is not, so keep the part that aligns and let the
+    caller replace the quote with the article's own words.
+    """
+    span = align(quote, text, threshold=threshold)
+    if span.status is not AlignmentStatus.NOT_FOUND:
+        return span
+    best: Span | None = None
+    for part in _SENTENCE_BREAK.split(quote):
+        if len(part.strip()) < MIN_PART_CHARS:
+            continue
+        found = align(part.strip(), text, threshold=threshold)
+        if found.start is None or found.end is None:
+            continue
+        if best is None or (found.end - found.start) > ((best.end or 0) - (best.start or 0)):
+            best = found
+    if best is None:
+        return span
+    return best.model_copy(update={"quote": quote})

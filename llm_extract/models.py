@@ -184,7 +184,9 @@ class Document(_Record):
                         )
         for i, cas in enumerate(self.casualties):
             if cas.event is not None and cas.event not in event_ids:
-                raise ValueError(f"casualties[{i}] ({cas.id}).event: unknown event id {cas.event!r}")
+                raise ValueError(
+                    f"casualties[{i}] ({cas.id}).event: unknown event id {cas.event!r}"
+                )
             for ref in cas.perpetrator:
                 if ref not in actor_ids:
                     raise ValueError(

@@ -1,0 +1,281 @@
+"""Assemble stage: a model's draft becomes grounded, normalised records.
+
+Code, not the model, sets every value it can read better: ids, the event type (from the
+sub-event type), low/best/high (from the count phrase), dates (from the date expression
+and the publication date), canonical actor names and types (alias table), place names and
+provinces (gazetteer and the article's own words). Every quote is aligned to the article;
+what cannot be found there is dropped, or kept and flagged when `keep_ungrounded` is set.
+Each change is recorded as a `Normalisation` so a user can see what code did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from llm_extract.draft import Draft, DraftActor
+from llm_extract.grounding import align_salvage, find_mention
+from llm_extract.models import (
+    Actor,
+    AlignmentStatus,
+    Casualty,
+    Count,
+    Document,
+    Event,
+    Normalisation,
+    Span,
+)
+from llm_extract.normalize import (
+    actor_info,
+    count_supported,
+    find_count_phrase,
+    fold,
+    normalize_location,
+    parse_count,
+    resolve_date,
+)
+from llm_extract.ontology import ActorType, event_type_of
+
+UNGROUNDED = "ungrounded"
+
+
+@dataclass
+class Assembly:
+    """Records plus the account of what code changed or dropped."""
+
+    document: Document
+    normalisations: list[Normalisation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dropped: int = 0
+
+
+@dataclass
+class _Context:
+    text: str
+    published: dt.date | None
+    keep_ungrounded: bool
+    out: Assembly
+    actors: dict[str, Actor] = field(default_factory=dict)  # canonical key -> actor
+    by_surface: dict[str, str] = field(default_factory=dict)  # folded surface -> actor id
+
+    def note(self, path: str, original: object, value: object, rule: str) -> None:
+        if original != value:
+            self.out.normalisations.append(
+                Normalisation(path=path, original=original, value=value, rule=rule)
+            )
+
+    def ground(self, quote: str) -> Span:
+        return align_salvage(quote, self.text)
+
+
+def _grounded_quote(ctx: _Context, span: Span, quote: str, path: str) -> str:
+    """The article's own words for a quote the model may have retyped."""
+    if span.start is None or span.end is None:
+        return quote
+    found = ctx.text[span.start : span.end]
+    ctx.note(path, quote, found, f"evidence aligned ({span.status.value})")
+    return found
+
+
+def _actor_id(ctx: _Context, name: str, hint: DraftActor | None = None) -> str | None:
+    """Resolve a surface name to an actor id, creating the actor on first sight."""
+    surface = name.strip()
+    if not surface:
+        return None
+    key = fold(surface)
+    if key in ctx.by_surface:
+        return ctx.by_surface[key]
+    country = hint.country if hint else None
+    info = actor_info(surface, country=country)
+    canonical = info.name if info else surface
+    span = find_mention(surface, ctx.text)
+    if span.status is AlignmentStatus.NOT_FOUND and not ctx.keep_ungrounded:
+        ctx.out.dropped += 1
+        ctx.out.warnings.append(f"dropped actor {surface!r}: not named in the article")
+        ctx.by_surface[key] = ""
+        return None
+    ckey = fold(canonical)
+    actor = ctx.actors.get(ckey)
+    if actor is None:
+        actor_type = hint.actor_type if hint else ActorType.OTHER
+        if info is not None:
+            ctx.note(
+                f"actors[{canonical}].actor_type",
+                actor_type.value,
+                info.actor_type.value,
+                "alias table",
+            )
+            actor_type = info.actor_type
+        actor = Actor(
+            id=f"a{len(ctx.actors) + 1}",
+            name=canonical,
+            actor_type=actor_type,
+            country=(info.country if info and info.country else country),
+        )
+        ctx.actors[ckey] = actor
+        ctx.note(f"{actor.id}.name", surface, canonical, "alias table")
+    if surface not in actor.mentions:
+        actor.mentions.append(surface)
+        actor.spans.append(span.model_copy(update={"quote": surface}))
+    if span.status is AlignmentStatus.NOT_FOUND and UNGROUNDED not in actor.flags:
+        actor.flags.append(UNGROUNDED)
+    ctx.by_surface[key] = actor.id
+    return actor.id
+
+
+def _ids(ctx: _Context, names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        actor_id = _actor_id(ctx, name)
+        if actor_id and actor_id not in out:
+            out.append(actor_id)
+    return out
+
+
+def _count(ctx: _Context, phrase: str | None, evidence: str, path: str) -> Count | None:
+    """Read a figure from its phrase; if the quote does not support it, read the quote."""
+    if phrase:
+        count = parse_count(phrase)
+        if count.best is None or count_supported(count, evidence):
+            return count
+        ctx.out.warnings.append(f"{path}: {phrase!r} not supported by its evidence")
+    found = find_count_phrase(evidence)
+    if found is None:
+        return parse_count(phrase) if phrase else None
+    count = parse_count(found)
+    ctx.note(path, phrase, found, "count read from evidence")
+    return count
+
+
+def _events(ctx: _Context, draft: Draft) -> list[Event]:
+    events: list[Event] = []
+    seen: set[tuple[object, ...]] = set()
+    for i, de in enumerate(draft.events):
+        path = f"events[{i}]"
+        span = ctx.ground(de.evidence)
+        flags: list[str] = []
+        if span.status is AlignmentStatus.NOT_FOUND:
+            if not ctx.keep_ungrounded:
+                ctx.out.dropped += 1
+                ctx.out.warnings.append(f"dropped {path}: evidence not found in the article")
+                continue
+            flags.append(UNGROUNDED)
+        evidence = _grounded_quote(ctx, span, de.evidence, f"{path}.evidence")
+        location = normalize_location(de.location, ctx.text)
+        if de.admin1 and not location.admin1:
+            location.admin1 = de.admin1
+        if de.country and not location.country:
+            location.country = de.country
+        ctx.note(f"{path}.location", de.location, location.name, "gazetteer")
+        if (
+            location.name
+            and find_mention(location.name, ctx.text).status is AlignmentStatus.NOT_FOUND
+        ):
+            if not ctx.keep_ungrounded:
+                ctx.out.warnings.append(f"{path}: location {location.name!r} not in the article")
+                location = location.model_copy(update={"name": None})
+            else:
+                flags.append("location_not_in_text")
+        date = resolve_date(de.date_text, ctx.published)
+        key = (de.sub_event_type, span.start, span.end, location.name, date.start)
+        if key in seen:
+            ctx.out.warnings.append(f"{path}: duplicate of an earlier event, merged")
+            continue
+        seen.add(key)
+        event = Event(
+            id=f"e{len(events) + 1}",
+            event_type=event_type_of(de.sub_event_type),
+            sub_event_type=de.sub_event_type,
+            date=date,
+            date_text=de.date_text,
+            location=location,
+            actor1=_ids(ctx, de.actor1),
+            actor2=_ids(ctx, de.actor2),
+            fatalities=_count(ctx, de.fatalities_text, evidence, f"{path}.fatalities")
+            if de.fatalities_text
+            else None,
+            evidence=[evidence],
+            spans=[span],
+            flags=flags,
+        )
+        events.append(event)
+    return events
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return False
+    return a.start < b.end and b.start < a.end
+
+
+def _event_for(span: Span, events: list[Event]) -> str | None:
+    """The event whose evidence contains (or overlaps) this casualty's evidence."""
+    if span.start is None or span.end is None:
+        return None
+    for event in events:
+        for es in event.spans:
+            if _overlaps(es, span):
+                return event.id
+    return None
+
+
+def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casualty]:
+    out: list[Casualty] = []
+    seen: set[tuple[object, ...]] = set()
+    for i, dc in enumerate(draft.casualties):
+        path = f"casualties[{i}]"
+        span = ctx.ground(dc.evidence)
+        flags: list[str] = []
+        if span.status is AlignmentStatus.NOT_FOUND:
+            if not ctx.keep_ungrounded:
+                ctx.out.dropped += 1
+                ctx.out.warnings.append(f"dropped {path}: evidence not found in the article")
+                continue
+            flags.append(UNGROUNDED)
+        evidence = _grounded_quote(ctx, span, dc.evidence, f"{path}.evidence")
+        count = _count(ctx, dc.count_text, evidence, f"{path}.count") or Count(text=dc.count_text)
+        key = (dc.outcome, count.best, span.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            Casualty(
+                id=f"c{len(out) + 1}",
+                event=_event_for(span, events),
+                outcome=dc.outcome,
+                count=count,
+                victim_type=dc.victim_type,
+                perpetrator=_ids(ctx, dc.perpetrator),
+                evidence=evidence,
+                spans=[span],
+                flags=flags,
+            )
+        )
+    return out
+
+
+def assemble(
+    draft: Draft,
+    *,
+    doc_id: str,
+    text: str,
+    published: dt.date | None = None,
+    source: str | None = None,
+    keep_ungrounded: bool = False,
+) -> Assembly:
+    """Turn a draft into a validated `Document` for the article `text`."""
+    out = Assembly(document=Document(doc_id=doc_id, published=published, source=source))
+    ctx = _Context(text=text, published=published, keep_ungrounded=keep_ungrounded, out=out)
+    for da in draft.actors:
+        _actor_id(ctx, da.name, hint=da)
+    events = _events(ctx, draft)
+    casualties = _casualties(ctx, draft, events)
+    out.document = Document(
+        doc_id=doc_id,
+        published=published,
+        source=source,
+        actors=list(ctx.actors.values()),
+        events=events,
+        casualties=casualties,
+    )
+    return out

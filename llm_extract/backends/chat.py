@@ -1,0 +1,209 @@
+"""Chat backend: openai client -> instructor -> HTTP, shaped by a profile.
+
+Two retry loops are kept apart. Transport failures (429, 5xx, timeouts) are retried in
+`llm_extract.retry` and never shown to the model. Invalid output is re-asked here, and
+compactly: the original messages plus only the last bad output and its error, so a
+re-ask costs the same every time instead of growing with the history.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from llm_extract.article import Article
+from llm_extract.backends.base import Backend, DraftOutcome
+from llm_extract.backends.profile import Profile
+from llm_extract.draft import Draft
+from llm_extract.errors import ValidationExhaustedError
+from llm_extract.models import Usage
+from llm_extract.prompts import Message, PromptTemplate
+from llm_extract.retry import with_transport_retries
+from llm_extract.settings import Settings
+
+T = TypeVar("T", bound=BaseModel)
+
+REASK = (
+    "Your last answer could not be used: {error}\n"
+    "Answer again for the same article, with output that fits the schema exactly."
+)
+NO_KEY = "no-key-needed"  # local servers ignore it; the openai client insists on one
+
+
+@dataclass
+class Generation(Generic[T]):
+    """A validated answer and what all its attempts cost."""
+
+    value: T
+    usage: Usage = field(default_factory=Usage)
+    attempts: int = 1
+    raw: str | None = None
+
+
+def raw_output(completion: Any) -> str | None:
+    """The model's text, whether it answered in content or in a tool call."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return str(calls[0].function.arguments)
+    content = getattr(message, "content", None)
+    return str(content) if content is not None else None
+
+
+def usage_of(completion: Any) -> Usage:
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return Usage(calls=1)
+    return Usage(
+        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+        calls=1,
+    )
+
+
+def short_error(exc: BaseException, limit: int = 600) -> str:
+    """A validation error short enough to paste into a re-ask."""
+    if isinstance(exc, InstructorRetryException) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, ValidationError):
+        parts = [
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:6]
+        ]
+        text = "; ".join(parts)
+    elif isinstance(exc, IncompleteOutputException):
+        text = "the output was cut off before the JSON was complete; answer more briefly"
+    else:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:limit]
+
+
+class ChatBackend(Backend):
+    """Any OpenAI-compatible chat server, described by a `Profile`."""
+
+    def __init__(self, settings: Settings, profile: Profile) -> None:
+        super().__init__(settings)
+        self.profile = profile
+        self.name = profile.name
+        self.mode: str = profile.resolve_mode(settings)
+        self.model = profile.resolve_model(settings)
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        """The instructor-wrapped async client, built on first use (may start a server)."""
+        if self._client is None:
+            import instructor
+
+            key = self.profile.resolve_key(self.settings)
+            headers = {}
+            if self.profile.key_header and key:
+                headers[self.profile.key_header] = key
+            raw = openai.AsyncOpenAI(
+                base_url=self.profile.resolve_base_url(self.settings),
+                api_key=(key if key and not self.profile.key_header else NO_KEY),
+                default_headers=headers or None,
+                timeout=self.settings.timeout,
+                max_retries=0,  # transport retries are ours; a cassette miss fails at once
+            )
+            self._client = instructor.from_openai(raw, mode=self.profile.modes[self.mode])
+        return self._client
+
+    def request_kwargs(self, messages: list[Message], response_model: type[T]) -> dict[str, Any]:
+        """Everything sent besides the schema instructor adds for the mode."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_model": response_model,
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_tokens,
+            "max_retries": 0,
+        }
+        if self.settings.seed is not None:
+            kwargs["seed"] = self.settings.seed
+        return self.profile.prepare_request(kwargs, response_model, self.mode)
+
+    async def generate(self, messages: list[Message], response_model: type[T]) -> Generation[T]:
+        """One validated answer, re-asking compactly on invalid output."""
+        usage = Usage()
+        current = messages
+        last_raw: str | None = None
+        last_error = ""
+        budget = self.settings.token_budget
+        max_attempts = 1 + self.settings.validation_retries
+        for attempt in range(1, max_attempts + 1):
+            kwargs = self.request_kwargs(current, response_model)
+
+            async def call(kw: dict[str, Any] = kwargs) -> tuple[Any, Any]:
+                return await self.client.chat.completions.create_with_completion(**kw)  # type: ignore[no-any-return]
+
+            try:
+                value, completion = await with_transport_retries(
+                    call,
+                    attempts=1 + self.settings.transport_retries,
+                    max_wait=self.settings.transport_max_wait,
+                    where=f"{self.name} backend ({self.model})",
+                )
+            except (InstructorRetryException, ValidationError, IncompleteOutputException) as exc:
+                completion = getattr(exc, "last_completion", None)
+                usage = usage.add(
+                    usage_of(completion) if completion is not None else Usage(calls=1)
+                )
+                last_raw = raw_output(completion) if completion is not None else None
+                last_error = short_error(exc)
+                if budget is not None and usage.total_tokens >= budget:
+                    raise ValidationExhaustedError(
+                        f"token budget of {budget} spent after {attempt} attempt(s); "
+                        f"last error: {last_error}",
+                        attempts=attempt,
+                        last_output=last_raw,
+                    ) from exc
+                current = [
+                    *messages,
+                    {"role": "assistant", "content": last_raw or ""},
+                    {"role": "user", "content": REASK.format(error=last_error)},
+                ]
+                continue
+            usage = usage.add(usage_of(completion))
+            return Generation(
+                value=value, usage=usage, attempts=attempt, raw=raw_output(completion)
+            )
+        raise ValidationExhaustedError(
+            f"output failed validation {max_attempts} time(s); last error: {last_error}. "
+            "A stronger model, mode 'tools', or more validation_retries may help.",
+            attempts=max_attempts,
+            last_output=last_raw,
+        )
+
+    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+        """The `single` strategy: one call for the whole article."""
+        if template is None:
+            raise ValueError("chat backends need a prompt template")
+        messages = template.render(article.text, article.published, few_shot=self.settings.few_shot)
+        gen = await self.generate(messages, Draft)
+        return DraftOutcome(draft=gen.value, usage=gen.usage, attempts=gen.attempts)
+
+    async def probe(self) -> None:
+        """Check that the server constrains output to the schema (see embedded backend)."""
+        from llm_extract.backends.probe import check_constraint
+
+        await check_constraint(self)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            raw = getattr(self._client, "client", None)
+            if raw is not None and hasattr(raw, "close"):
+                await raw.close()
+            self._client = None
+
+
+def dump_messages(messages: list[Message]) -> str:
+    """Messages as readable JSON, for `prompts show` and debugging."""
+    return json.dumps(messages, ensure_ascii=False, indent=2)

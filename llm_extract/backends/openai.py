@@ -1,0 +1,52 @@
+"""OpenAI's API: strict structured outputs (json_schema) or strict forced tool calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import instructor
+from pydantic import BaseModel
+
+from llm_extract.backends.profile import Profile, register, response_format_schema
+
+UNSUPPORTED_IN_STRICT = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
+
+
+def without_keywords(schema: Any, keywords: frozenset[str] = UNSUPPORTED_IN_STRICT) -> Any:
+    """Drop size bounds OpenAI's strict mode may refuse; pydantic still enforces them."""
+    if isinstance(schema, dict):
+        return {k: without_keywords(v, keywords) for k, v in schema.items() if k not in keywords}
+    if isinstance(schema, list):
+        return [without_keywords(v, keywords) for v in schema]
+    return schema
+
+
+def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str) -> dict[str, Any]:
+    """instructor's JSON_SCHEMA mode omits `strict`; send OpenAI's strict form instead."""
+    if mode == "json_schema":
+        extra = dict(kwargs.get("extra_body") or {})
+        extra["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": model.__name__,
+                "schema": without_keywords(response_format_schema(model)),
+                "strict": True,
+            },
+        }
+        kwargs["extra_body"] = extra
+    return kwargs
+
+
+OPENAI_MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS_STRICT}
+
+PROFILE = register(
+    Profile(
+        name="openai",
+        modes=OPENAI_MODES,
+        default_mode="json_schema",
+        default_model="gpt-4o-mini",
+        default_api_key_env="OPENAI_API_KEY",
+        needs_key=True,
+        prepare_request=strict_json_schema,
+    )
+)

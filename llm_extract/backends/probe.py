@@ -1,0 +1,56 @@
+"""First-use check that a server really constrains output to the schema.
+
+No backend reports an ignored constraint by itself: a server that drops `response_format`
+or `tool_choice` just returns prose. The probe asks for prose and demands schema-shaped
+JSON back; only a constrained decoder can pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from llm_extract.errors import ConstraintNotHonouredError
+
+if TYPE_CHECKING:
+    from llm_extract.backends.chat import ChatBackend
+
+
+class ProbeAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["constrained"]
+    digits: list[int]
+
+
+PROBE_MESSAGES = [
+    {"role": "system", "content": "You are a poet. Never write JSON."},
+    {"role": "user", "content": "Write two lines of free verse about rain."},
+]
+
+_PASSED: set[tuple[str, str, str | None]] = set()
+
+
+async def check_constraint(backend: ChatBackend) -> None:
+    """Raise ConstraintNotHonouredError unless the reply fits ProbeAnswer exactly."""
+    key = (backend.name, backend.model, backend.mode)
+    if key in _PASSED:
+        return
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+    from llm_extract.backends.chat import raw_output
+
+    kwargs = backend.request_kwargs(list(PROBE_MESSAGES), ProbeAnswer)
+    kwargs["max_tokens"] = 64
+    try:
+        await backend.client.chat.completions.create_with_completion(**kwargs)
+    except (InstructorRetryException, ValidationError, IncompleteOutputException) as exc:
+        completion = getattr(exc, "last_completion", None)
+        text = (raw_output(completion) if completion is not None else None) or str(exc)
+        raise ConstraintNotHonouredError(
+            f"backend {backend.name!r} (model {backend.model!r}, mode {backend.mode!r}) "
+            f"ignored the JSON schema: asked for prose, it returned {text[:200]!r}. "
+            "Records would be unreliable; pick a mode the server constrains "
+            "(llama.cpp: tools or json_object; OpenAI/vLLM/Ollama: json_schema)."
+        ) from exc
+    _PASSED.add(key)

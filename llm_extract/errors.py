@@ -1,0 +1,56 @@
+"""Typed errors whose messages tell the user what to do next."""
+
+from __future__ import annotations
+
+
+class LLMExtractError(Exception):
+    """Base class for every error llm-extract raises on purpose."""
+
+    stage: str = "extract"
+
+
+class ConfigurationError(LLMExtractError):
+    """Settings are missing or contradictory (exit code 2 on the CLI)."""
+
+    stage = "config"
+
+
+class MissingExtraError(ConfigurationError):
+    """An optional dependency group is needed for what was asked."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(
+            f"{what} needs the '{extra}' extra. Install it with:\n"
+            f"    pip install 'llm-extract[{extra}]'\n"
+            f"(from a source checkout: pip install -e '.[{extra}]')"
+        )
+        self.extra = extra
+
+
+class BackendUnreachableError(LLMExtractError):
+    """The model server could not be reached, or kept failing, after transport retries."""
+
+    stage = "transport"
+
+
+class ConstraintNotHonouredError(LLMExtractError):
+    """The backend returned output that ignores the requested JSON schema."""
+
+    stage = "probe"
+
+
+class ValidationExhaustedError(LLMExtractError):
+    """The model's output failed validation on every allowed attempt."""
+
+    stage = "validation"
+
+    def __init__(self, message: str, attempts: int, last_output: str | None = None) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.last_output = last_output
+
+
+class InputError(LLMExtractError):
+    """An article could not be read or is not text."""
+
+    stage = "input"

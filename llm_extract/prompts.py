@@ -1,0 +1,137 @@
+"""Prompt stage: versioned Jinja2 templates rendered into chat messages.
+
+A template is a folder (`prompts/<id>/`) holding `system.j2`, `user.j2` and optional
+`examples.json` (few-shot turns). Rendering is sandboxed, undefined variables are errors,
+and the system text plus examples come first and never vary with the article, so
+servers that cache a shared prompt prefix (llama.cpp, OpenAI) reuse it across documents.
+The article goes last, between <article> markers, as data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from llm_extract.errors import ConfigurationError
+from llm_extract.ontology import ActorType, EventType, SubEventType
+
+PACKAGED_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+TEMPLATE_FILES = ("system.j2", "user.j2", "examples.json")
+
+Message = dict[str, Any]
+
+_ENV = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+)
+
+
+def _prompt_dirs(extra: Path | None) -> list[Path]:
+    dirs = [extra] if extra else []
+    dirs.append(PACKAGED_PROMPTS)
+    try:  # installed from a wheel: templates ship as package data
+        from importlib.resources import files
+
+        dirs.append(Path(str(files("llm_extract") / "prompts")))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - defensive
+        pass
+    return dirs
+
+
+def neutralise_markers(article: str) -> str:
+    """Stop an article from closing its own data block and smuggling in instructions."""
+    return article.replace("<article>", "<article\u200b>").replace("</article>", "</article\u200b>")
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """A loaded template; `hash` covers every file so any edit shows in provenance."""
+
+    id: str
+    system: str
+    user: str
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    hash: str = ""
+
+    def _context(self) -> dict[str, str]:
+        return {
+            "event_types": "; ".join(e.value for e in EventType),
+            "sub_event_types": "; ".join(s.value for s in SubEventType),
+            "actor_types": ", ".join(a.value for a in ActorType),
+        }
+
+    def render_user(self, article: str, published: dt.date | str | None) -> str:
+        return _ENV.from_string(self.user).render(
+            article=neutralise_markers(article),
+            published=str(published) if published else None,
+            **self._context(),
+        )
+
+    def prefix(self, few_shot: bool = True) -> list[Message]:
+        """The byte-stable part: system text and few-shot turns."""
+        messages: list[Message] = [
+            {"role": "system", "content": _ENV.from_string(self.system).render(**self._context())}
+        ]
+        if few_shot:
+            for ex in self.examples:
+                messages.append(
+                    {
+                        "role": "user",
+                        "content": self.render_user(ex["article"], ex.get("published")),
+                    }
+                )
+                messages.append(
+                    {"role": "assistant", "content": json.dumps(ex["draft"], ensure_ascii=False)}
+                )
+        return messages
+
+    def render(
+        self, article: str, published: dt.date | str | None = None, few_shot: bool = True
+    ) -> list[Message]:
+        """Chat messages for one article: the stable prefix, then the article."""
+        return [
+            *self.prefix(few_shot),
+            {"role": "user", "content": self.render_user(article, published)},
+        ]
+
+
+@lru_cache(maxsize=32)
+def _load(template_id: str, extra_dir: Path | None) -> PromptTemplate:
+    for base in _prompt_dirs(extra_dir):
+        folder = base / template_id
+        if (folder / "system.j2").is_file() and (folder / "user.j2").is_file():
+            break
+    else:
+        searched = ", ".join(str(d) for d in _prompt_dirs(extra_dir))
+        raise ConfigurationError(
+            f"prompt template {template_id!r} not found (searched {searched}); "
+            "pass --prompt with a folder name holding system.j2 and user.j2, "
+            "or set prompts_dir"
+        )
+    digest = hashlib.sha256()
+    texts: dict[str, str] = {}
+    for name in TEMPLATE_FILES:
+        path = folder / name
+        raw = path.read_bytes() if path.is_file() else b""
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        texts[name] = raw.decode("utf-8")
+    examples = json.loads(texts["examples.json"]) if texts["examples.json"] else []
+    return PromptTemplate(
+        id=template_id,
+        system=texts["system.j2"],
+        user=texts["user.j2"],
+        examples=examples,
+        hash=digest.hexdigest()[:16],
+    )
+
+
+def load_template(template_id: str, extra_dir: Path | None = None) -> PromptTemplate:
+    """Find a template by id in `extra_dir`, then in the shipped prompts/."""
+    return _load(template_id, extra_dir)

@@ -1,0 +1,88 @@
+"""One settings object for the Python API and the CLI.
+
+Values come, in rising priority, from defaults, a TOML file (`llm-extract.toml` in the
+working directory, or the path in `LLM_EXTRACT_CONFIG`), environment variables with the
+prefix `LLM_EXTRACT_`, and keyword arguments. The API key itself is never a setting: only
+the *name* of the environment variable that holds it, so settings can be printed, cached
+and logged without leaking a secret.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = "llm-extract.toml"
+
+
+class Settings(BaseSettings):
+    """Everything that decides what is sent to which model, and how results are kept."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LLM_EXTRACT_", extra="forbid", validate_assignment=True
+    )
+
+    backend: str = Field(
+        "embedded",
+        description="Backend profile: embedded, llamacpp, openai, azure, ollama, vllm, rules.",
+    )
+    model: str | None = Field(None, description="Model name; each backend has a default.")
+    base_url: str | None = Field(None, description="OpenAI-compatible base URL (…/v1).")
+    api_key_env: str | None = Field(
+        None, description="Name of the environment variable holding the API key."
+    )
+    mode: str | None = Field(
+        None, description="Structured-output mode: tools, json_schema or json_object."
+    )
+    temperature: float = 0.0
+    seed: int | None = 0
+    max_tokens: int = 1536
+    timeout: float = Field(120.0, description="Seconds for one HTTP request.")
+    strategy: Literal["single", "sentences"] = "single"
+    prompt: str = Field("extract_v1", description="Prompt template id (a folder in prompts/).")
+    prompts_dir: Path | None = Field(None, description="Extra folder searched for templates.")
+    few_shot: bool = True
+    validation_retries: int = Field(2, ge=0, description="Re-asks after invalid output.")
+    transport_retries: int = Field(4, ge=0, description="Retries after 429/5xx/timeouts.")
+    transport_max_wait: float = Field(60.0, description="Total seconds spent backing off.")
+    token_budget: int | None = Field(None, description="Max tokens per document, all attempts.")
+    cache: bool = True
+    cache_dir: Path | None = None
+    keep_ungrounded: bool = False
+    concurrency: int = Field(4, ge=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get("LLM_EXTRACT_CONFIG", DEFAULT_CONFIG_FILE)
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
+
+    def api_key(self) -> str | None:
+        """The key read from the named environment variable, never stored on the object."""
+        return os.environ.get(self.api_key_env) if self.api_key_env else None
+
+    def masked(self) -> dict[str, Any]:
+        """Effective settings for display, with the key shown only as set/unset."""
+        data = self.model_dump(mode="json")
+        if self.api_key_env:
+            data["api_key"] = "***set***" if self.api_key() else "(unset)"
+        return data
