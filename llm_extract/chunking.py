@@ -1,0 +1,249 @@
+"""Long articles: split on sentence boundaries, draft each chunk, merge the drafts.
+
+A model sees a bounded context and returns at most a few events per call (the draft
+schema caps lists so small models cannot loop), so a 40,000-character report would lose
+most of its events in one call. `ChunkingBackend` wraps any backend: it cuts the article
+into overlapping chunks of whole sentences, asks the inner backend once per chunk, and
+merges the chunk drafts into one draft for the WHOLE article. Offsets need no shifting:
+the assemble stage aligns every quote against the whole article text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from llm_extract.backends.base import Backend, DraftOutcome
+from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent
+from llm_extract.models import Usage
+from llm_extract.normalize import fold
+
+if TYPE_CHECKING:
+    from llm_extract.article import Article
+    from llm_extract.prompts import PromptTemplate
+    from llm_extract.settings import Settings
+
+DEFAULT_MAX_CHARS = 6000
+"""Chunk size cap: about 1,500 tokens of article, and few enough events per chunk for a
+draft's bounded lists (8 events, 8 casualties) to hold them all."""
+
+DEFAULT_OVERLAP = 400
+"""Characters of whole sentences repeated at the start of the next chunk, so an event
+told across a chunk boundary is seen whole at least once."""
+
+CHARS_PER_TOKEN = 3.5
+PROMPT_TOKENS = 2500
+"""Instructions, schema and few-shot examples: what the prompt costs besides the article."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of an article: `article.text[start:end] == text`."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def max_chars_for_context(
+    context_tokens: int, max_tokens: int, *, prompt_tokens: int = PROMPT_TOKENS
+) -> int:
+    """Largest chunk (characters) that fits the model's context beside prompt and answer,
+    capped at `DEFAULT_MAX_CHARS` (a draft holds only a few events)."""
+    room = context_tokens - max_tokens - prompt_tokens
+    return max(1000, min(DEFAULT_MAX_CHARS, int(room * CHARS_PER_TOKEN)))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Contiguous [start, end) pieces covering `text`, each ending after a sentence end
+    (with its trailing whitespace) or a line break."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > pos:
+            spans.append((pos, m.end()))
+            pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
+def _hard_split(start: int, end: int, text: str, max_chars: int) -> list[tuple[int, int]]:
+    """A sentence longer than a chunk, cut at the last whitespace before the limit."""
+    out: list[tuple[int, int]] = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + 1, start + max_chars)
+        cut = cut + 1 if cut > start else start + max_chars
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+def split_text(
+    text: str, max_chars: int = DEFAULT_MAX_CHARS, overlap: int = DEFAULT_OVERLAP
+) -> list[Chunk]:
+    """Chunks of whole sentences, each at most `max_chars` long (unless one sentence is
+    longer, then it is cut at whitespace), the next one starting with up to `overlap`
+    characters of the previous one's last sentences. Deterministic; one chunk when the
+    text fits."""
+    if max_chars <= 0:
+        raise ValueError(f"max_chars must be positive, got {max_chars}")
+    if overlap < 0 or overlap >= max_chars:
+        raise ValueError(f"overlap must be in [0, max_chars), got {overlap}")
+    if len(text) <= max_chars:
+        return [Chunk(0, 0, len(text), text)]
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        pieces += _hard_split(s, e, text, max_chars)
+    chunks: list[Chunk] = []
+    first = 0
+    while first < len(pieces):
+        last = first
+        while last + 1 < len(pieces) and pieces[last + 1][1] - pieces[first][0] <= max_chars:
+            last += 1
+        start, end = pieces[first][0], pieces[last][1]
+        chunks.append(Chunk(len(chunks), start, end, text[start:end]))
+        if last == len(pieces) - 1:
+            break
+        nxt = last + 1
+        while (
+            nxt - 1 > first
+            and end - pieces[nxt - 1][0] <= overlap
+            and pieces[last + 1][1] - pieces[nxt - 1][0] <= max_chars
+        ):
+            nxt -= 1
+        first = nxt
+    return chunks
+
+
+def _event_key(e: DraftEvent) -> tuple[str, str]:
+    return (fold(e.evidence), e.sub_event_type.value)
+
+
+def _casualty_key(c: DraftCasualty) -> tuple[str, str]:
+    return (fold(c.evidence), c.outcome.value)
+
+
+def merge_drafts(drafts: list[Draft]) -> Draft:
+    """One draft from chunk drafts, in chunk order: events and casualties repeated by the
+    overlap (same evidence, same sub-event type or outcome) once, actors once per name.
+
+    Built without validation: the list bounds are per model call, and a merged draft of a
+    long article may rightly hold more than one call could.
+    """
+    actors: dict[str, DraftActor] = {}
+    events: dict[tuple[str, str], DraftEvent] = {}
+    casualties: dict[tuple[str, str], DraftCasualty] = {}
+    for draft in drafts:
+        for a in draft.actors:
+            actors.setdefault(fold(a.name), a)
+        for e in draft.events:
+            events.setdefault(_event_key(e), e)
+        for c in draft.casualties:
+            casualties.setdefault(_casualty_key(c), c)
+    return Draft.model_construct(
+        actors=list(actors.values()),
+        events=list(events.values()),
+        casualties=list(casualties.values()),
+    )
+
+
+class ChunkingBackend(Backend):
+    """Any backend, asked once per chunk of a long article; drafts merged into one."""
+
+    def __init__(
+        self,
+        inner: Backend,
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        overlap: int = DEFAULT_OVERLAP,
+        retries: int = 1,
+    ) -> None:
+        super().__init__(inner.settings)
+        if overlap < 0 or overlap >= max_chars:
+            raise ValueError(f"overlap must be in [0, max_chars={max_chars}), got {overlap}")
+        self.inner = inner
+        self.name = inner.name
+        self.model = inner.model
+        self.max_chars = max_chars
+        self.overlap = overlap
+        self.retries = retries
+
+    @property
+    def mode(self) -> str | None:
+        """The inner backend's structured-output mode, if it has one."""
+        mode = getattr(self.inner, "mode", None)
+        return mode if isinstance(mode, str) else None
+
+    @property
+    def uses_prompt(self) -> bool:
+        return self.inner.uses_prompt
+
+    def chunks(self, article: Article) -> list[Chunk]:
+        return split_text(article.text, self.max_chars, self.overlap)
+
+    async def _draft_chunk(
+        self, article: Article, chunk: Chunk, template: PromptTemplate | None
+    ) -> tuple[DraftOutcome | None, Exception | None, int]:
+        sub = article.model_copy(
+            update={"doc_id": f"{article.doc_id}#chunk{chunk.index}", "text": chunk.text}
+        )
+        error: Exception | None = None
+        for attempt in range(1, self.retries + 2):
+            try:
+                return await self.inner.draft(sub, template), None, attempt
+            except Exception as exc:  # one failed chunk must not lose the others
+                error = exc
+        return None, error, self.retries + 1
+
+    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+        """Draft each chunk in order (retrying a failure), then merge; raise only when
+        every chunk failed."""
+        chunks = self.chunks(article)
+        if len(chunks) == 1:
+            return await self.inner.draft(article, template)
+        drafts: list[Draft] = []
+        usage = Usage()
+        attempts = 0
+        warnings: list[str] = []
+        last_error: Exception | None = None
+        for chunk in chunks:
+            outcome, error, tries = await self._draft_chunk(article, chunk, template)
+            attempts += tries if outcome is None else outcome.attempts
+            where = f"chunk {chunk.index + 1}/{len(chunks)} (chars {chunk.start}-{chunk.end})"
+            if outcome is None:
+                last_error = error
+                warnings.append(
+                    f"{where} failed after {tries} attempts, its records are missing: "
+                    f"{type(error).__name__}: {error}"
+                )
+                continue
+            drafts.append(outcome.draft)
+            usage = usage.add(outcome.usage)
+            warnings += [f"{where}: {w}" for w in outcome.warnings]
+        if not drafts:
+            assert last_error is not None
+            raise last_error
+        return DraftOutcome(
+            draft=merge_drafts(drafts), usage=usage, attempts=attempts, warnings=warnings
+        )
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def chunking_from_settings(backend: Backend, settings: Settings) -> Backend:
+    """Wrap `backend` when the settings enable chunking (`chunk_chars` > 0).
+
+    Reads `chunk_chars` / `chunk_overlap` if the settings have them, else the defaults.
+    """
+    max_chars = getattr(settings, "chunk_chars", DEFAULT_MAX_CHARS)
+    if not max_chars or isinstance(backend, ChunkingBackend):
+        return backend
+    overlap = getattr(settings, "chunk_overlap", DEFAULT_OVERLAP)
+    return ChunkingBackend(backend, max_chars=int(max_chars), overlap=min(overlap, max_chars - 1))
