@@ -1,0 +1,144 @@
+"""ACLED's column layout for our events, so existing ACLED tooling reads our output.
+
+One row per event, under ACLED's own column names and order. Columns we have no value
+for (ISO codes, regions, admin2/3, source scale, upload timestamp) are left blank rather
+than guessed. `event_id_cnty` is `<doc_id>:<event id>`, which keeps rows traceable to the
+article they came from.
+"""
+
+from __future__ import annotations
+
+from llm_extract.models import Actor, Document, Event
+from llm_extract.ontology import INTER_CODE, ActorType, DatePrecision, EventType, SubEventType
+
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+
+# ACLED's time precision: 1 = the day is known, 2 = within a week, 3 = a month or more.
+TIME_PRECISION: dict[DatePrecision, int] = {
+    DatePrecision.DAY: 1,
+    DatePrecision.WEEK: 2,
+    DatePrecision.MONTH: 3,
+    DatePrecision.YEAR: 3,
+}
+
+POLITICAL_VIOLENCE = "Political violence"
+DEMONSTRATIONS = "Demonstrations"
+CIVILIAN_TARGETING = "Civilian targeting"
+
+
+def disorder_type(event_type: EventType, sub_event_type: SubEventType) -> str:
+    """ACLED's disorder type, which splits riots and protests by sub-event type."""
+    if sub_event_type is SubEventType.EXCESSIVE_FORCE:
+        return f"{POLITICAL_VIOLENCE}; {DEMONSTRATIONS}"
+    if sub_event_type is SubEventType.MOB_VIOLENCE:
+        return POLITICAL_VIOLENCE
+    if event_type in (EventType.PROTESTS, EventType.RIOTS):
+        return DEMONSTRATIONS
+    if event_type is EventType.STRATEGIC_DEVELOPMENTS:
+        return EventType.STRATEGIC_DEVELOPMENTS.value
+    return POLITICAL_VIOLENCE
+
+
+def interaction(inter1: int | None, inter2: int | None) -> str:
+    """ACLED's two-digit interaction code: lower inter code first, `x0` for one side."""
+    if inter1 is None and inter2 is None:
+        return ""
+    codes = sorted(c for c in (inter1, inter2) if c is not None)
+    if len(codes) == 1:
+        return f"{codes[0]}0"
+    return f"{codes[0]}{codes[1]}"
+
+
+def _side(doc: Document, ids: list[str]) -> tuple[str, str, int | None, list[Actor]]:
+    actors = [a for a in (doc.actor(i) for i in ids) if a is not None]
+    if not actors:
+        return "", "", None, []
+    first, rest = actors[0], actors[1:]
+    return first.name, "; ".join(a.name for a in rest), INTER_CODE[first.actor_type], actors
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def event_row(doc: Document, event: Event) -> dict[str, str]:
+    """One ACLED row for one event; every column present, blank where we have nothing."""
+    actor1, assoc1, inter1, _ = _side(doc, event.actor1)
+    actor2, assoc2, inter2, targets = _side(doc, event.actor2)
+    date = event.date.start or event.date.end
+    targets_civilians = event.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS or any(
+        a.actor_type is ActorType.CIVILIANS for a in targets
+    )
+    fatalities = event.fatalities.best if event.fatalities else None
+    row = dict.fromkeys(ACLED_COLUMNS, "")
+    row.update(
+        {
+            "event_id_cnty": f"{doc.doc_id}:{event.id}",
+            "event_date": date.isoformat() if date else "",
+            "year": str(date.year) if date else "",
+            "time_precision": _cell(TIME_PRECISION.get(event.date.precision)),
+            "disorder_type": disorder_type(event.event_type, event.sub_event_type),
+            "event_type": event.event_type.value,
+            "sub_event_type": event.sub_event_type.value,
+            "actor1": actor1,
+            "assoc_actor_1": assoc1,
+            "inter1": _cell(inter1),
+            "actor2": actor2,
+            "assoc_actor_2": assoc2,
+            "inter2": _cell(inter2),
+            "interaction": interaction(inter1, inter2),
+            "civilian_targeting": CIVILIAN_TARGETING if targets_civilians else "",
+            "country": _cell(event.location.country),
+            "admin1": _cell(event.location.admin1),
+            "location": _cell(event.location.name),
+            "latitude": _cell(event.location.latitude),
+            "longitude": _cell(event.location.longitude),
+            "source": "; ".join([*([doc.source] if doc.source else []), *event.reported_by]),
+            "notes": " ".join(event.evidence),
+            "fatalities": _cell(fatalities),
+            "tags": "; ".join(event.flags),
+        }
+    )
+    return row
+
+
+def document_rows(doc: Document) -> list[dict[str, str]]:
+    """ACLED rows for every event of a document, in event order."""
+    return [event_row(doc, event) for event in doc.events]
+
+
+def doc_id_of(event_id_cnty: str) -> str:
+    """The document a row came from (inverse of the `event_id_cnty` we write)."""
+    return event_id_cnty.rsplit(":", 1)[0]

@@ -1,0 +1,255 @@
+"""Batch orchestration: inputs -> `Extractor` -> writer, with resume and a rate limit.
+
+The CLI only parses options and prints; everything a batch run decides lives here, so
+the same run is scriptable from Python. Per-document failures (bad input, a model that
+will not answer) become error records in the output and entries in the summary; only a
+configuration problem or an empty input set stops the run before it starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from llm_extract.article import Article
+from llm_extract.backends import Backend
+from llm_extract.extract import Extractor, error_result, run_sync
+from llm_extract.models import ExtractionResult
+from llm_extract.readers import (
+    DEFAULT_GLOBS,
+    DEFAULT_MAX_BYTES,
+    BadInput,
+    NoInputsError,
+    Reader,
+    discover,
+)
+from llm_extract.settings import Settings
+from llm_extract.writers import OutputFormat, ResultWriter, open_writer
+
+
+@dataclass(frozen=True)
+class FailedDoc:
+    """A document without records, and why (shown in the summary)."""
+
+    doc_id: str
+    stage: str
+    reason: str
+
+
+@dataclass
+class RunSummary:
+    """What a run did, counted as results arrive (so progress can show it live)."""
+
+    total: int = 0  # documents this run will process (after resume and duplicates)
+    docs: int = 0
+    ok: int = 0
+    failed: list[FailedDoc] = field(default_factory=list)
+    resumed: int = 0  # already in the output, skipped
+    duplicates: list[str] = field(default_factory=list)
+    events: int = 0
+    actors: int = 0
+    casualties: int = 0
+    dropped: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    warnings: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def all_ok(self) -> bool:
+        return not self.failed
+
+    def add(self, result: ExtractionResult) -> None:
+        self.docs += 1
+        self.cache_hits += int(result.cached)
+        self.prompt_tokens += result.usage.prompt_tokens
+        self.completion_tokens += result.usage.completion_tokens
+        self.warnings += len(result.warnings)
+        if result.ok:
+            self.ok += 1
+            self.events += len(result.events)
+            self.actors += len(result.actors)
+            self.casualties += len(result.casualties)
+            self.dropped += result.dropped
+        else:
+            err = result.error
+            self.failed.append(
+                FailedDoc(
+                    result.doc_id,
+                    err.stage if err else "unknown",
+                    f"{err.type}: {err.message}" if err else "no error recorded",
+                )
+            )
+
+
+class RunListener(Protocol):
+    """Progress hooks; the CLI implements them with a rich bar or plain lines."""
+
+    def started(self, summary: RunSummary) -> None: ...
+
+    def finished_one(self, result: ExtractionResult, summary: RunSummary) -> None: ...
+
+
+class RateLimiter:
+    """Spaces request starts at least 60/rpm seconds apart (no bursts).
+
+    Applied to backend calls only, so cache hits are not slowed down.
+    """
+
+    def __init__(
+        self,
+        rpm: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        if rpm <= 0:
+            raise ValueError(f"requests per minute must be positive, got {rpm}")
+        self.interval = 60.0 / rpm
+        self._clock = clock
+        self._sleep = sleep
+        self._next: float | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def acquire(self) -> None:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            now = self._clock()
+            if self._next is not None and self._next > now:
+                await self._sleep(self._next - now)
+                now = self._next
+            self._next = now + self.interval
+
+
+def limit_backend_rate(backend: Backend, limiter: RateLimiter) -> None:
+    """Make every `backend.draft` call wait for the limiter first.
+
+    The bound method is wrapped on the instance (not the backend swapped for a proxy) so
+    the Extractor still sees the real backend class, e.g. to probe chat servers.
+    """
+    inner = backend.draft
+
+    @functools.wraps(inner)
+    async def draft(*args: Any, **kwargs: Any) -> Any:
+        await limiter.acquire()
+        return await inner(*args, **kwargs)
+
+    setattr(backend, "draft", draft)  # noqa: B010 - mypy forbids assigning to a method
+
+
+def input_error(bad: BadInput) -> ExtractionResult:
+    """The error record for an input that is not an article."""
+    return error_result(bad.doc_id, bad.error(), None, stage="input")
+
+
+@dataclass
+class BatchRun:
+    """One batch: where articles come from, where results go, and how fast to ask.
+
+    `max_bytes`, `rpm` and `globs` are run options rather than `Settings` fields: they
+    shape the batch, not what is sent to the model or cached.
+    """
+
+    inputs: Sequence[str | Path]
+    settings: Settings = field(default_factory=Settings)
+    output: Path | None = None
+    fmt: OutputFormat = "jsonl"
+    resume: bool = False
+    rpm: float | None = None
+    globs: Iterable[str] = DEFAULT_GLOBS
+    published: dt.date | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    listener: RunListener | None = None
+    extractor: Extractor | None = None
+    stdin: IO[bytes] | None = None
+    stdout: IO[str] | None = None
+
+    def sources(self) -> list[str]:
+        """The files (and `-`) this run reads; none at all is a usage error."""
+        found = discover(self.inputs, self.globs)
+        if not found:
+            shown = ", ".join(str(p) for p in self.inputs) or "(none given)"
+            patterns = ", ".join(self.globs)
+            raise NoInputsError(f"no input files found in {shown} (looked for {patterns})")
+        return found
+
+    async def arun(self) -> RunSummary:
+        """Run the batch; raises only for configuration or usage problems."""
+        sources = self.sources()
+        if self.resume and self.output is None:
+            raise NoInputsError("--resume needs an output file (-o)")
+        extractor = self.extractor or Extractor(self.settings)
+        if self.rpm:
+            limit_backend_rate(extractor.backend, RateLimiter(self.rpm))
+        started = time.perf_counter()
+        summary = RunSummary()
+        reader = Reader(published=self.published, max_bytes=self.max_bytes, stdin=self.stdin)
+        try:
+            with open_writer(
+                self.output, self.fmt, resume=self.resume, stream=self.stdout
+            ) as writer:
+                articles, bad = self._plan(reader.read(sources), writer, summary)
+                if self.listener:
+                    self.listener.started(summary)
+                for item in bad:
+                    self._record(input_error(item), writer, summary, started)
+                async for result in extractor.aextract_many(articles):
+                    self._record(result, writer, summary, started)
+        finally:
+            summary.elapsed_s = time.perf_counter() - started
+            await extractor.aclose()
+        return summary
+
+    def _plan(
+        self,
+        items: Iterable[Article | BadInput],
+        writer: ResultWriter,
+        summary: RunSummary,
+    ) -> tuple[list[Article], list[BadInput]]:
+        """What to run: skip what the output already has and ids seen earlier this run."""
+        seen: set[str] = set()
+        articles: list[Article] = []
+        bad: list[BadInput] = []
+        for item in items:
+            if item.doc_id in writer.done:
+                summary.resumed += 1
+                continue
+            if item.doc_id in seen:
+                summary.duplicates.append(item.doc_id)
+                continue
+            seen.add(item.doc_id)
+            if isinstance(item, BadInput):
+                bad.append(item)
+            else:
+                articles.append(item)
+        summary.total = len(articles) + len(bad)
+        return articles, bad
+
+    def _record(
+        self,
+        result: ExtractionResult,
+        writer: ResultWriter,
+        summary: RunSummary,
+        started: float,
+    ) -> None:
+        writer.write(result)
+        summary.add(result)
+        summary.elapsed_s = time.perf_counter() - started
+        if self.listener:
+            self.listener.finished_one(result, summary)
+
+    def run(self) -> RunSummary:
+        """Sync twin of `arun`."""
+        return run_sync(self.arun())
