@@ -2,14 +2,22 @@
 
 Validation failures are re-asked by the chat backend with a compact prompt; transport
 failures are retried here with exponential backoff and jitter that honours the server's
-Retry-After, bounded in attempts and in total time. The error text of a transport failure
-never reaches a prompt.
+Retry-After (seconds or an HTTP date; OpenAI's `retry-after-ms` too), bounded in attempts
+and in total time. The error text of a transport failure never reaches a prompt.
+
+instructor wraps every exception from the HTTP call, transport ones included, in
+`InstructorRetryException`; `api_error` unwraps it so a 500 is not mistaken for a
+validation failure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import openai
 from tenacity import (
@@ -17,77 +25,157 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    stop_after_delay,
+    stop_before_delay,
     wait_exponential_jitter,
 )
 
 from llm_extract.errors import BackendUnreachableError
 
+if TYPE_CHECKING:
+    from llm_extract.settings import Settings
+
 T = TypeVar("T")
 
-_backoff = wait_exponential_jitter(initial=0.5, max=20.0, jitter=0.5)
+API_ERRORS = (openai.APIStatusError, openai.APIConnectionError)  # timeouts subclass the latter
+
+
+@dataclass(frozen=True)
+class TransportPolicy:
+    """How often and how long to retry: attempts include the first try."""
+
+    attempts: int = 5
+    max_wait: float = 60.0
+    initial: float = 0.5
+    max_backoff: float = 20.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TransportPolicy:
+        return cls(
+            attempts=1 + settings.transport_retries,
+            max_wait=settings.transport_max_wait,
+            initial=settings.retry_initial,
+            max_backoff=settings.retry_max_backoff,
+        )
+
+
+def api_error(exc: BaseException | None) -> openai.APIError | None:
+    """The HTTP-level error behind `exc` (itself, or what instructor wrapped), if any."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, API_ERRORS):
+            return exc
+        module = type(exc).__module__
+        if not module.startswith("instructor"):
+            return None
+        exc = exc.__cause__
+        seen += 1
+    return None
 
 
 def is_transient(exc: BaseException) -> bool:
     """Errors worth another try: the server was busy, slow or unreachable."""
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
+    err = api_error(exc)
+    if isinstance(err, openai.APIConnectionError):  # includes APITimeoutError
         return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code == 429 or exc.status_code >= 500
+    if isinstance(err, openai.APIStatusError):
+        return err.status_code in (408, 409, 429) or err.status_code >= 500
     return False
 
 
-def retry_after_seconds(exc: BaseException | None) -> float | None:
+def retry_after_seconds(exc: BaseException | None, now: dt.datetime | None = None) -> float | None:
     """The wait a 429/503 asked for, in seconds, if it said one."""
-    response = getattr(exc, "response", None)
+    err = api_error(exc)
+    response = getattr(err, "response", None)
     if response is None:
         return None
-    value = response.headers.get("retry-after")
+    headers = response.headers
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
     if value is None:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
 
 
-def _wait(state: RetryCallState) -> float:
-    exc = state.outcome.exception() if state.outcome else None
-    asked = retry_after_seconds(exc)
-    return asked if asked is not None else float(_backoff(state))
+def make_wait(policy: TransportPolicy) -> Callable[[RetryCallState], float]:
+    """Backoff with jitter, unless the server said how long to wait."""
+    backoff = wait_exponential_jitter(
+        multiplier=policy.initial, max=policy.max_backoff, jitter=policy.initial
+    )
+
+    def _wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        asked = retry_after_seconds(exc)
+        return asked if asked is not None else float(backoff(state))
+
+    return _wait
 
 
 async def with_transport_retries(
     call: Callable[[], Awaitable[T]],
     *,
-    attempts: int,
-    max_wait: float,
+    attempts: int | None = None,
+    max_wait: float | None = None,
+    policy: TransportPolicy | None = None,
     where: str,
-    on_retry: Callable[[BaseException], None] | None = None,
+    on_retry: Callable[[BaseException, int, float], None] | None = None,
 ) -> T:
-    """Run `call`, retrying transient transport errors; raise BackendUnreachableError after."""
+    """Run `call`, retrying transient transport errors; raise BackendUnreachableError after.
+
+    The error carries `attempts`, the number of tries actually made. A wait that would
+    overrun `max_wait` (e.g. a long Retry-After) ends the retries at once.
+    """
+    policy = policy or TransportPolicy()
+    if attempts is not None or max_wait is not None:
+        policy = TransportPolicy(
+            attempts=attempts if attempts is not None else policy.attempts,
+            max_wait=max_wait if max_wait is not None else policy.max_wait,
+            initial=policy.initial,
+            max_backoff=policy.max_backoff,
+        )
 
     def _before_sleep(state: RetryCallState) -> None:
-        if on_retry and state.outcome and state.outcome.exception():
-            on_retry(state.outcome.exception())  # type: ignore[arg-type]
+        exc = state.outcome.exception() if state.outcome else None
+        if on_retry and exc is not None:
+            on_retry(exc, state.attempt_number, state.upcoming_sleep)
 
     retrying = AsyncRetrying(
         retry=retry_if_exception(is_transient),
-        stop=stop_after_attempt(attempts) | stop_after_delay(max_wait),
-        wait=_wait,
+        stop=stop_after_attempt(max(1, policy.attempts)) | stop_before_delay(policy.max_wait),
+        wait=make_wait(policy),
         before_sleep=_before_sleep,
         reraise=True,
     )
+    started = time.monotonic()
     try:
         async for attempt in retrying:
             with attempt:
                 return await call()
     except Exception as exc:
         if is_transient(exc):
-            raise BackendUnreachableError(
-                f"{where}: {type(exc).__name__}: {exc}. Gave up after "
-                f"{attempts} attempt(s); check that the server is running and the base URL "
-                "is right, or raise transport_retries."
-            ) from exc
+            made = int(retrying.statistics.get("attempt_number", 1))
+            cause = api_error(exc) or exc
+            error = BackendUnreachableError(
+                f"{where}: {type(cause).__name__}: {cause}. Gave up after {made} attempt(s) "
+                f"in {time.monotonic() - started:.1f}s; check that the server is running and "
+                "the base URL is right, or raise transport_retries / transport_max_wait."
+            )
+            error.attempts = made  # type: ignore[attr-defined]
+            raise error from cause
         raise
     raise AssertionError("unreachable")  # pragma: no cover

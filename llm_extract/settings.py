@@ -53,10 +53,28 @@ class Settings(BaseSettings):
     few_shot: bool = True
     validation_retries: int = Field(2, ge=0, description="Re-asks after invalid output.")
     transport_retries: int = Field(4, ge=0, description="Retries after 429/5xx/timeouts.")
-    transport_max_wait: float = Field(60.0, description="Total seconds spent backing off.")
+    transport_max_wait: float = Field(
+        60.0, description="Total seconds one request may spend retrying, backoff included."
+    )
+    retry_initial: float = Field(
+        0.5, ge=0, description="First transport backoff in seconds; doubles, plus jitter."
+    )
+    retry_max_backoff: float = Field(20.0, ge=0, description="Longest single backoff (s).")
     token_budget: int | None = Field(None, description="Max tokens per document, all attempts.")
-    cache: bool = True
-    cache_dir: Path | None = None
+    cache: bool = Field(True, description="Reuse results for unchanged inputs and settings.")
+    cache_dir: Path | None = Field(
+        None, description="Result cache folder (default: the user cache dir)."
+    )
+    price_table: Path | None = Field(
+        None, description="JSON of USD per 1M input/output tokens by model (default: shipped)."
+    )
+    runlog: bool = Field(True, description="Record every model call in a SQLite run log.")
+    runlog_path: Path | None = Field(
+        None, description="Run log database (default: runlog.sqlite3 in the user data dir)."
+    )
+    log_payloads: bool = Field(
+        False, description="Also store prompts and responses in the run log."
+    )
     keep_ungrounded: bool = False
     concurrency: int = Field(4, ge=1)
 

@@ -9,8 +9,11 @@ re-ask costs the same every time instead of growing with the history.
 from __future__ import annotations
 
 import json
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -23,10 +26,11 @@ from llm_extract.draft import Draft
 from llm_extract.errors import ValidationExhaustedError
 from llm_extract.models import Usage
 from llm_extract.prompts import Message, PromptTemplate
-from llm_extract.retry import with_transport_retries
+from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
 from llm_extract.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
+logger = logging.getLogger(__name__)
 
 REASK = (
     "Your last answer could not be used: {error}\n"
@@ -43,6 +47,41 @@ class Generation(Generic[T]):
     usage: Usage = field(default_factory=Usage)
     attempts: int = 1
     raw: str | None = None
+
+
+CallOutcome = Literal["ok", "validation_error", "transport_error", "error"]
+VALIDATION_ERRORS = (InstructorRetryException, ValidationError, IncompleteOutputException)
+
+
+@dataclass
+class CallEvent:
+    """One HTTP request to a model, as reported to a backend's `on_call` observer."""
+
+    attempt: int
+    backend: str
+    model: str
+    outcome: CallOutcome
+    latency_s: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    error_type: str | None = None
+    error_message: str | None = None
+    request: list[Message] | None = None
+    response: str | None = None
+
+
+CallObserver = Callable[[CallEvent], None]
+
+
+def is_validation(exc: BaseException) -> bool:
+    """Invalid or cut-off model output (worth a re-ask), as opposed to an HTTP failure."""
+    return isinstance(exc, VALIDATION_ERRORS) and api_error(exc) is None
+
+
+def _annotate(exc: BaseException, *, attempts: int, usage: Usage) -> None:
+    """Attach what the failed document cost, for its error record."""
+    exc.attempts = attempts  # type: ignore[attr-defined]
+    exc.usage = usage  # type: ignore[attr-defined]
 
 
 def raw_output(completion: Any) -> str | None:
@@ -95,6 +134,7 @@ class ChatBackend(Backend):
         self.mode: str = profile.resolve_mode(settings)
         self.model = profile.resolve_model(settings)
         self._client: Any = None
+        self.on_call: CallObserver | None = None  # e.g. the run log; never sees SQLite here
 
     @property
     def client(self) -> Any:
@@ -130,28 +170,96 @@ class ChatBackend(Backend):
             kwargs["seed"] = self.settings.seed
         return self.profile.prepare_request(kwargs, response_model, self.mode)
 
+    def _emit(self, event: CallEvent) -> None:
+        if self.on_call is not None:
+            try:
+                self.on_call(event)
+            except Exception:  # an observer must never fail an extraction
+                logger.warning("on_call observer failed", exc_info=True)
+
+    async def _call_once(self, kwargs: dict[str, Any], attempt: int) -> tuple[Any, Any]:
+        """One HTTP request, reported to `on_call` whatever its outcome."""
+        started = time.perf_counter()
+        event = CallEvent(
+            attempt=attempt,
+            backend=self.name,
+            model=self.model,
+            outcome="ok",
+            request=list(kwargs.get("messages") or []),
+        )
+        try:
+            value, completion = await self.client.chat.completions.create_with_completion(**kwargs)
+        except Exception as exc:
+            event.latency_s = time.perf_counter() - started
+            transport = api_error(exc)
+            if transport is not None:
+                event.outcome = "transport_error"
+                event.error_type = type(transport).__name__
+                event.error_message = str(transport)[:500]
+            else:
+                completion = getattr(exc, "last_completion", None)
+                used = usage_of(completion) if completion is not None else Usage(calls=1)
+                event.outcome = "validation_error" if is_validation(exc) else "error"
+                event.error_type = type(exc).__name__
+                event.error_message = short_error(exc)
+                event.prompt_tokens = used.prompt_tokens
+                event.completion_tokens = used.completion_tokens
+                event.response = raw_output(completion) if completion is not None else None
+            self._emit(event)
+            raise
+        used = usage_of(completion)
+        event.latency_s = time.perf_counter() - started
+        event.prompt_tokens = used.prompt_tokens
+        event.completion_tokens = used.completion_tokens
+        event.response = raw_output(completion)
+        self._emit(event)
+        return value, completion
+
     async def generate(self, messages: list[Message], response_model: type[T]) -> Generation[T]:
-        """One validated answer, re-asking compactly on invalid output."""
+        """One validated answer, re-asking compactly on invalid output.
+
+        Transport failures are retried underneath (never shown to the model); invalid
+        output is re-asked with the original messages plus only the last bad output and
+        its error. Raised errors carry `attempts` (requests sent) and `usage` (tokens
+        spent), so an error record still accounts for what the document cost.
+        """
         usage = Usage()
         current = messages
         last_raw: str | None = None
         last_error = ""
         budget = self.settings.token_budget
         max_attempts = 1 + self.settings.validation_retries
+        policy = TransportPolicy.from_settings(self.settings)
+        sent = 0
         for attempt in range(1, max_attempts + 1):
             kwargs = self.request_kwargs(current, response_model)
 
             async def call(kw: dict[str, Any] = kwargs) -> tuple[Any, Any]:
-                return await self.client.chat.completions.create_with_completion(**kw)  # type: ignore[no-any-return]
+                nonlocal sent, usage
+                sent += 1
+                try:
+                    return await self._call_once(kw, sent)
+                except Exception as exc:
+                    if api_error(exc) is not None:  # a failed request still counts as a call
+                        usage = usage.add(Usage(calls=1))
+                    raise
 
             try:
                 value, completion = await with_transport_retries(
-                    call,
-                    attempts=1 + self.settings.transport_retries,
-                    max_wait=self.settings.transport_max_wait,
-                    where=f"{self.name} backend ({self.model})",
+                    call, policy=policy, where=f"{self.name} backend ({self.model})"
                 )
-            except (InstructorRetryException, ValidationError, IncompleteOutputException) as exc:
+            except Exception as exc:
+                if api_error(exc) is not None or not is_validation(exc):
+                    # Transport gave up, or a non-retryable HTTP error (400, 401...):
+                    # never re-asked, and never pasted into a prompt.
+                    error = exc
+                    inner = api_error(exc)
+                    if inner is not None and inner is not exc:
+                        error = inner
+                    _annotate(error, attempts=sent, usage=usage)
+                    if error is exc:
+                        raise
+                    raise error from None
                 completion = getattr(exc, "last_completion", None)
                 usage = usage.add(
                     usage_of(completion) if completion is not None else Usage(calls=1)
@@ -159,12 +267,14 @@ class ChatBackend(Backend):
                 last_raw = raw_output(completion) if completion is not None else None
                 last_error = short_error(exc)
                 if budget is not None and usage.total_tokens >= budget:
-                    raise ValidationExhaustedError(
-                        f"token budget of {budget} spent after {attempt} attempt(s); "
-                        f"last error: {last_error}",
-                        attempts=attempt,
+                    spent = ValidationExhaustedError(
+                        f"token budget of {budget} spent after {attempt} attempt(s) "
+                        f"({usage.total_tokens} tokens); last error: {last_error}",
+                        attempts=sent,
                         last_output=last_raw,
-                    ) from exc
+                    )
+                    _annotate(spent, attempts=sent, usage=usage)
+                    raise spent from exc
                 current = [
                     *messages,
                     {"role": "assistant", "content": last_raw or ""},
@@ -172,15 +282,15 @@ class ChatBackend(Backend):
                 ]
                 continue
             usage = usage.add(usage_of(completion))
-            return Generation(
-                value=value, usage=usage, attempts=attempt, raw=raw_output(completion)
-            )
-        raise ValidationExhaustedError(
+            return Generation(value=value, usage=usage, attempts=sent, raw=raw_output(completion))
+        exhausted = ValidationExhaustedError(
             f"output failed validation {max_attempts} time(s); last error: {last_error}. "
             "A stronger model, mode 'tools', or more validation_retries may help.",
-            attempts=max_attempts,
+            attempts=sent,
             last_output=last_raw,
         )
+        _annotate(exhausted, attempts=sent, usage=usage)
+        raise exhausted
 
     async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
         """The `single` strategy: one call for the whole article."""

@@ -1,0 +1,155 @@
+"""Result cache: an unchanged article under unchanged settings is never sent twice.
+
+The key is a SHA-256 over a canonical JSON object of everything that can change a result
+(article text and date, prompt template and its hash, schema hash, backend and its
+version, model, mode, strategy, decoding parameters, the package's major version), so
+changing any of them misses and no two inputs collide. Only ok results are stored, as
+JSON. diskcache (SQLite underneath) makes concurrent threads and processes safe; an
+entry or database that cannot be read is a miss, never a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+import platformdirs
+from pydantic import ValidationError
+
+from llm_extract.models import ExtractionResult
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "llm-extract"
+KEY_VERSION = 1  # bump when the key's fields change meaning
+_READ_ERRORS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcache.Timeout)
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "results"
+
+
+def cache_key(fields: dict[str, Any]) -> str:
+    """SHA-256 of the fields as canonical JSON (sorted keys, no whitespace)."""
+    canonical = json.dumps(
+        {"key_version": KEY_VERSION, **fields},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What `cache stats` prints. Hits and misses are counted since the last clear."""
+
+    directory: str
+    entries: int
+    size_bytes: int
+    hits: int
+    misses: int
+
+
+class ResultCache:
+    """ok `ExtractionResult`s on disk, keyed by `cache_key`."""
+
+    def __init__(self, directory: Path | str | None = None) -> None:
+        self.directory = Path(directory) if directory else default_cache_dir()
+        self.hits = 0
+        self.misses = 0
+        self._cache: diskcache.Cache | None = None
+        self._broken = False
+
+    def _open(self) -> diskcache.Cache | None:
+        if self._cache is None and not self._broken:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(self.directory), statistics=True)
+            except _READ_ERRORS as exc:
+                self._broken = True
+                logger.warning(
+                    "result cache at %s cannot be opened (%s: %s); running without it. "
+                    "`llm-extract cache clear` or deleting the folder fixes it.",
+                    self.directory,
+                    type(exc).__name__,
+                    exc,
+                )
+        return self._cache
+
+    def get(self, key: str) -> ExtractionResult | None:
+        """The stored result, or None on a miss or an unreadable entry."""
+        cache = self._open()
+        if cache is None:
+            self.misses += 1
+            return None
+        try:
+            raw = cache.get(key, default=None, retry=True)
+            result = None if raw is None else ExtractionResult.model_validate_json(raw)
+        except (*_READ_ERRORS, ValidationError) as exc:
+            logger.warning("unreadable cache entry %s (%s); treated as a miss", key[:12], exc)
+            self._discard(cache, key)
+            result = None
+        if result is None or not result.ok:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def set(self, key: str, result: ExtractionResult) -> bool:
+        """Store an ok result; error records are never cached. True if written."""
+        if not result.ok:
+            return False
+        cache = self._open()
+        if cache is None:
+            return False
+        stored = result.model_copy(update={"cached": False})
+        try:
+            cache.set(key, stored.model_dump_json(), retry=True)
+        except _READ_ERRORS as exc:
+            logger.warning("could not write cache entry %s (%s)", key[:12], exc)
+            return False
+        return True
+
+    @staticmethod
+    def _discard(cache: diskcache.Cache, key: str) -> None:
+        with contextlib.suppress(*_READ_ERRORS):
+            cache.delete(key, retry=True)
+
+    def stats(self) -> CacheStats:
+        cache = self._open()
+        if cache is None:
+            return CacheStats(str(self.directory), 0, 0, self.hits, self.misses)
+        try:
+            hits, misses = cache.stats()
+            return CacheStats(str(self.directory), len(cache), cache.volume(), hits, misses)
+        except _READ_ERRORS:
+            return CacheStats(str(self.directory), 0, 0, self.hits, self.misses)
+
+    def clear(self) -> int:
+        """Remove every entry (and the hit/miss counts); returns how many were removed."""
+        cache = self._open()
+        if cache is None:
+            return 0
+        removed = int(cache.clear(retry=True))
+        cache.stats(reset=True)
+        return removed
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
