@@ -79,14 +79,14 @@ class JsonlWriter(ResultWriter):
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
         super().__init__(path)
         self._stream = stream
-        self._handle: IO[str] | None = None
+        self._fd: int | None = None
         if path is None:
             return
         kept: list[str] = []
         if resume and path.exists():
             kept = self._load(path)
         atomic_write_text(path, "".join(line + "\n" for line in kept))
-        self._handle = path.open("a", encoding="utf-8")
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def _load(self, path: Path) -> list[str]:
         """Good ok lines, one per doc id (the last wins); everything else is dropped."""
@@ -107,19 +107,22 @@ class JsonlWriter(ResultWriter):
 
     def write(self, result: ExtractionResult) -> None:
         line = result.model_dump_json() + "\n"
-        if self._handle is None:
+        if self._fd is None:
             out = self._stream or sys.stdout
             out.write(line)
             out.flush()
             return
-        self._handle.write(line)
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        # One unbuffered write per line (a text wrapper would split long lines into
+        # several), so a killed process leaves whole lines only.
+        data = memoryview(line.encode("utf-8"))
+        while data:
+            data = data[os.write(self._fd, data) :]
+        os.fsync(self._fd)
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 class _RewritingWriter(ResultWriter):

@@ -80,13 +80,15 @@ class FakeBackend(Backend):
     name = FAKE
     model = "fake-first-sentence"
     calls: ClassVar[list[str]] = []
+    fail_marker: ClassVar[str | None] = "fail"  # doc ids containing it fail; None: never
 
     async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
         type(self).calls.append(article.doc_id)
         delay = float(os.environ.get(DELAY_ENV, "0") or 0)
         if delay:
             await asyncio.sleep(delay)
-        if "fail" in article.doc_id:
+        marker = type(self).fail_marker
+        if marker and marker in article.doc_id:
             raise BackendUnreachableError(f"fake backend refuses {article.doc_id!r}")
         return DraftOutcome(
             draft=fake_draft(article.text),
@@ -98,6 +100,7 @@ def register() -> None:
     """Make `--backend fake` available in this process."""
     NON_CHAT_BACKENDS[FAKE] = FakeBackend
     FakeBackend.calls.clear()
+    FakeBackend.fail_marker = "fail"
 
 
 def unregister() -> None:
