@@ -22,9 +22,22 @@ def without_keywords(schema: Any, keywords: frozenset[str] = UNSUPPORTED_IN_STRI
 
 
 def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str) -> dict[str, Any]:
-    """instructor's JSON_SCHEMA mode omits `strict`; send OpenAI's strict form instead."""
+    """Ask OpenAI for strict decoding: instructor's json_schema mode omits `strict`."""
+    extra = dict(kwargs.get("extra_body") or {})
+    if mode == "tools":
+        extra["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    "name": model.__name__,
+                    "description": (model.__doc__ or "").strip(),
+                    "parameters": without_keywords(response_format_schema(model)),
+                    "strict": True,
+                },
+            }
+        ]
+        kwargs["extra_body"] = extra
     if mode == "json_schema":
-        extra = dict(kwargs.get("extra_body") or {})
         extra["response_format"] = {
             "type": "json_schema",
             "json_schema": {
@@ -37,7 +50,7 @@ def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str
     return kwargs
 
 
-OPENAI_MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS_STRICT}
+OPENAI_MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS}
 
 PROFILE = register(
     Profile(
