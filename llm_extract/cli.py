@@ -153,16 +153,15 @@ class RichProgress:
         self.verbose = verbose
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("[bold]extracting"),
-            BarColumn(),
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[records]} records"),
-            TextColumn("{task.fields[cached]} cached"),
-            TextColumn("[red]{task.fields[failed]} failed"),
-            TextColumn("{task.fields[tokens]} tokens"),
+            TextColumn(
+                "{task.fields[records]} records · {task.fields[cached]} cached · "
+                "[red]{task.fields[failed]} failed[/] · {task.fields[tokens]} tokens"
+            ),
             TimeElapsedColumn(),
             TextColumn("ETA"),
-            TimeRemainingColumn(),
+            TimeRemainingColumn(compact=True),
             console=console,
         )
         self.task: TaskID | None = None
@@ -240,7 +239,9 @@ def _print_summary(err: Console, summary: RunSummary, output: Path | None, quiet
     if summary.failed:
         if quiet:
             for f in summary.failed:
-                err.print(f"failed: {f.doc_id} ({f.stage}) {f.reason}", markup=False)
+                err.print(
+                    f"failed: {f.doc_id} ({f.stage}) {f.reason}", markup=False, highlight=False
+                )
         else:
             err.print(failures_table(summary))
 

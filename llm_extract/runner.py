@@ -179,6 +179,9 @@ class BatchRun:
     def sources(self) -> list[str]:
         """The files (and `-`) this run reads; none at all is a usage error."""
         found = discover(self.inputs, self.globs)
+        if self.output is not None:  # never read our own output back as articles
+            own = self.output.resolve()
+            found = [p for p in found if p == "-" or Path(p).resolve() != own]
         if not found:
             shown = ", ".join(str(p) for p in self.inputs) or "(none given)"
             patterns = ", ".join(self.globs)

@@ -112,12 +112,14 @@ def fake_backend(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[type[FakeBackend]]:
     """The fake registered as `fake`, with env and TOML settings that could interfere
-    cleared and the cache in a temporary folder; removed again after the test."""
+    cleared and the cache and run log in a temporary folder; removed again after the test."""
     for key in list(os.environ):
         if key.startswith("LLM_EXTRACT_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("LLM_EXTRACT_CONFIG", os.devnull)
-    monkeypatch.setenv("LLM_EXTRACT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("LLM_EXTRACT_CACHE_DIR", str(state / "cache"))
+    monkeypatch.setenv("LLM_EXTRACT_RUNLOG_PATH", str(state / "runlog.sqlite3"))
     register()
     try:
         yield FakeBackend

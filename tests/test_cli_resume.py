@@ -51,6 +51,7 @@ def cli_env(tmp_path: Path, delay: float) -> dict[str, str]:
     env.update(
         LLM_EXTRACT_CONFIG=os.devnull,
         LLM_EXTRACT_CACHE_DIR=str(tmp_path / "cache"),
+        LLM_EXTRACT_RUNLOG_PATH=str(tmp_path / "runlog.sqlite3"),
         LLM_EXTRACT_FAKE_DELAY=str(delay),
     )
     return env

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -302,3 +303,27 @@ def test_version_eval_registered_and_instructor_silenced(runner: CliRunner) -> N
     assert runner.invoke(app, ["eval", "--help"]).exit_code == 0
     runner.invoke(app, ["config"])
     assert logging.getLogger("instructor").level == logging.CRITICAL
+
+
+def test_rerun_with_cache_asks_the_backend_nothing(
+    runner: CliRunner, corpus: Path, tmp_path: Path
+) -> None:
+    args = ["run", "--backend", "fake", str(corpus)]
+    first = runner.invoke(app, [*args, "-o", str(tmp_path / "a.jsonl")])
+    assert first.exit_code == 0, first.output
+    assert sorted(FakeBackend.calls) == ["doc0", "doc1", "doc2"]
+    FakeBackend.calls.clear()
+    second = runner.invoke(app, [*args, "-o", str(tmp_path / "b.jsonl")])
+    assert second.exit_code == 0, second.output
+    assert FakeBackend.calls == []
+    again = results(tmp_path / "b.jsonl")
+    assert all(r.cached for r in again) and len(again) == 3
+    assert re.search(r"cache hits\s*│\s*3", second.stderr)
+
+
+def test_output_inside_an_input_folder_is_not_read_back(runner: CliRunner, corpus: Path) -> None:
+    out = corpus / "out.jsonl"
+    assert run(runner, str(corpus), "-o", str(out))[0] == 0
+    code, _, err = run(runner, str(corpus), "-o", str(out))  # now out.jsonl exists
+    assert code == 0, err
+    assert sorted(r.doc_id for r in results(out)) == ["doc0", "doc1", "doc2"]
