@@ -14,6 +14,9 @@ from llm_extract.errors import ConfigurationError
 from llm_extract.settings import Settings
 
 NON_CHAT_BACKENDS: dict[str, type[Backend]] = {}
+from llm_extract.backends import rules as _rules  # noqa: E402 - registers after the table exists
+
+NON_CHAT_BACKENDS[_rules.RulesBackend.name] = _rules.RulesBackend
 
 
 def backend_names() -> list[str]:

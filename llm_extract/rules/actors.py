@@ -1,0 +1,128 @@
+"""Find actor mentions in a sentence with the alias table (`data/actors.json`, read-only).
+
+The alias table says what a surface name means; this module says where names are. It
+matches every alias and context alias as whole words, plus the table's general patterns
+("<nationality> [filler] <noun>": "Turkish troops", and bare nouns such as "gunmen" or
+"protesters" when the event country is known), and resolves each surface form with
+`normalize.actor_info` so naming stays in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from llm_extract.normalize import ActorInfo, actor_info, get_gazetteer
+
+_SHORT_CAPS = re.compile(r"[A-Z][A-Z.]{0,4}")
+_DESCRIPTOR_GAP = re.compile(r"[\s)]*(?:\([^)]{1,20}\))?\s*")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|near|to|outside|around|of|across)\s+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """A name found in a sentence, where it is, and what the alias table makes of it."""
+
+    surface: str
+    start: int
+    end: int
+    info: ActorInfo
+
+
+def _flexible(alias: str) -> str:
+    """A regex for an alias whose spaces, hyphens and apostrophes may vary."""
+    parts = re.split(r"[\s\-‐-–]+", alias.strip())
+    escaped = [re.escape(p).replace("'", "['’]?").replace("’", "['’]?") for p in parts if p]
+    return r"[\s\-‐-–]+".join(escaped)
+
+
+@lru_cache(maxsize=1)
+def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(case-insensitive names and patterns, case-sensitive acronyms)."""
+    raw = json.loads(files("llm_extract").joinpath("data/actors.json").read_text("utf-8"))
+    loose: set[str] = set()
+    caps: set[str] = set()
+    for item in raw["actors"]:
+        for alias in [item["name"], *item.get("aliases", []), *item.get("context_aliases", [])]:
+            (caps if _SHORT_CAPS.fullmatch(alias) else loose).add(alias)
+    nationalities = sorted(raw["nationalities"], key=len, reverse=True)
+    patterns = raw["patterns"]
+    nouns = sorted({n for k in patterns["kinds"] for n in k["nouns"]}, key=len, reverse=True)
+    bare = sorted({n for k in patterns["kinds"] for n in k.get("bare", [])}, key=len, reverse=True)
+    filler = sorted(patterns["filler"], key=len, reverse=True)
+    nat = "|".join(_flexible(n) for n in nationalities)
+    fill = "|".join(re.escape(f) for f in filler)
+    noun = "|".join(_flexible(n) for n in nouns)
+    pattern = rf"(?-i:(?:{nat}))(?:['’]s)?(?:\s+(?:{fill}))*\s+(?:{noun})"
+    alternatives = [pattern, *(_flexible(a) for a in sorted(loose, key=len, reverse=True))]
+    alternatives += [_flexible(b) for b in bare]
+    body = "|".join(f"(?:{a})" for a in alternatives)
+    loose_re = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    caps_body = "|".join(re.escape(c) for c in sorted(caps, key=len, reverse=True))
+    caps_re = re.compile(rf"(?<![\w-])(?:{caps_body})(?![\w-])")
+    return loose_re, caps_re
+
+
+def _is_place(sentence: str, start: int, surface: str) -> bool:
+    """'in Damascus' names a place even though 'Damascus' can stand for a government."""
+    if not _PLACE_BEFORE.search(sentence[max(0, start - 12) : start]):
+        return False
+    return get_gazetteer().lookup(surface) is not None
+
+
+def scan_actors(sentence: str, *, country: str | None = None) -> list[ActorMention]:
+    """Every actor mention in `sentence`, left to right, longest match where they overlap.
+
+    `country` is the country the events happen in: it resolves generic mentions ("the
+    army", "protesters") and makes state forces abroad external forces.
+    """
+    loose_re, caps_re = _regexes()
+    found = [(m.start(), m.end()) for m in loose_re.finditer(sentence)]
+    found += [(m.start(), m.end()) for m in caps_re.finditer(sentence)]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda se: (se[0] - se[1], se[0])):
+        if all(end <= s or start >= e for s, e in kept):
+            kept.append((start, end))
+    out: list[ActorMention] = []
+    for start, end in sorted(kept):
+        surface = sentence[start:end]
+        if _is_place(sentence, start, surface):
+            continue
+        info = actor_info(surface, country=country)
+        if info is None:
+            continue
+        if out and _DESCRIPTOR_GAP.fullmatch(sentence[out[-1].end : start]) and surface.islower():
+            continue  # "Islamic State (IS) militants": the noun describes the name before it
+        out.append(ActorMention(surface=surface, start=start, end=end, info=info))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _nationality_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    raw = json.loads(files("llm_extract").joinpath("data/actors.json").read_text("utf-8"))
+    table: dict[str, str] = raw["nationalities"]
+    names = sorted(table, key=len, reverse=True)
+    body = "|".join(_flexible(n) for n in names)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), {
+        k.casefold(): v for k, v in table.items()
+    }
+
+
+def countries_named(text: str) -> list[str]:
+    """Countries named in `text` by name or nationality ("Kenyan police" -> Kenya)."""
+    regex, table = _nationality_re()
+    out = []
+    for m in regex.finditer(text):
+        key = re.sub(r"[\s\-‐-–]+", " ", m.group(0)).casefold()
+        country = table.get(key)
+        if country:
+            out.append(country)
+    return out
+
+
+def find_actors(sentence: str, *, country: str | None = None) -> list[tuple[str, ActorInfo]]:
+    """(surface name, canonical actor) for every actor named in `sentence`, in order."""
+    return [(m.surface, m.info) for m in scan_actors(sentence, country=country)]

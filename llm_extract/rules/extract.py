@@ -1,0 +1,291 @@
+"""Whole-article rules: sentences -> event and casualty mentions -> one `Draft`.
+
+The draft is the same one a model fills, so the shared assemble stage grounds and
+normalises rule output exactly as it does a model's. Context carries across sentences
+the way a reader carries it: a sentence with no place of its own ("raids in the area")
+takes the last place the article named, and one with no date takes the last day-precise
+date. Repeated mentions of one incident (headline, lede, later recap: same sub-event
+type, same place, overlapping dates) become one event, kept at its most informative
+sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from llm_extract.draft import (
+    MAX_NAME,
+    MAX_NAMES,
+    MAX_PHRASE,
+    MAX_QUOTE,
+    Draft,
+    DraftActor,
+    DraftCasualty,
+    DraftEvent,
+)
+from llm_extract.models import DateRange
+from llm_extract.normalize import fold, resolve_date
+from llm_extract.ontology import ActorType, DatePrecision, Outcome
+from llm_extract.rules.actors import ActorMention, countries_named, scan_actors
+from llm_extract.rules.casualties import CasualtyClause, find_casualties
+from llm_extract.rules.dates import find_date_phrase
+from llm_extract.rules.events import EventMention, sentence_events
+from llm_extract.rules.places import PlaceMention, best_place, province_in, scan_places
+from llm_extract.sentences import Sentence, split_sentences
+
+MAX_EVENTS = 8
+MAX_CASUALTIES = 8
+MAX_ACTORS = 12
+"""The draft schema's bounds (made for grammar-constrained models) apply to rules too."""
+
+
+@dataclass
+class _Found:
+    """An event mention with the context resolved for it."""
+
+    sentence: Sentence
+    event: EventMention
+    place: PlaceMention | None
+    own_place: bool
+    admin1: str | None
+    country: str | None
+    date_text: str | None
+    own_date: bool
+    date: DateRange
+    fatalities: str | None
+    actor1: list[str] = field(default_factory=list)
+    actor2: list[str] = field(default_factory=list)
+
+    def score(self) -> tuple[int, int, int, int]:
+        return (
+            int(self.own_date) + int(self.own_place),
+            int(self.fatalities is not None),
+            len(self.actor1) + len(self.actor2),
+            -self.sentence.start,
+        )
+
+
+def _article_country(
+    sentences: list[Sentence], places: dict[int, list[PlaceMention]]
+) -> str | None:
+    """The country most places and nationality words in the article point to."""
+    votes: Counter[str] = Counter()
+    for s in sentences:
+        for p in places.get(s.start, []):
+            if p.place is not None and p.place.country:
+                votes[p.place.country] += 2
+        votes.update(countries_named(s.text))
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _dates_overlap(a: DateRange, b: DateRange) -> bool:
+    if a.start is None or b.start is None:
+        return True
+    return a.start <= (b.end or b.start) and b.start <= (a.end or a.start)
+
+
+def _place_key(found: _Found) -> str | None:
+    if found.place is None:
+        return None
+    return fold(found.place.place.name if found.place.place else found.place.surface)
+
+
+def _same_incident(a: _Found, b: _Found) -> bool:
+    if a.event.sub_event_type is not b.event.sub_event_type:
+        return False
+    ka, kb = _place_key(a), _place_key(b)
+    if ka is not None and kb is not None and ka != kb:
+        return False
+    return _dates_overlap(a.date, b.date)
+
+
+def _merge(found: list[_Found]) -> list[_Found]:
+    """One event per incident: the most informative mention, with every side's names."""
+    groups: list[list[_Found]] = []
+    for f in found:
+        for group in groups:
+            if all(_same_incident(f, g) for g in group):
+                group.append(f)
+                break
+        else:
+            groups.append([f])
+    out: list[_Found] = []
+    for group in groups:
+        best = max(group, key=_Found.score)
+        for other in group:
+            for side, names in ((best.actor1, other.actor1), (best.actor2, other.actor2)):
+                side.extend(n for n in names if n not in side and n not in best.actor1)
+        out.append(best)
+    return sorted(out, key=lambda f: f.sentence.start)
+
+
+def _names(mentions: list[ActorMention]) -> list[str]:
+    out: list[str] = []
+    for m in mentions:
+        if m.surface not in out:
+            out.append(m.surface[:MAX_NAME])
+    return out
+
+
+def _fatalities(
+    event: EventMention, events: list[EventMention], cas: list[CasualtyClause]
+) -> str | None:
+    """The killed-count phrase of a sentence, for the trigger nearest to it."""
+    for c in cas:
+        if c.outcome is not Outcome.KILLED or c.aggregate:
+            continue
+        nearest = min(events, key=lambda e: abs(e.start - c.trigger_start))
+        if nearest is event:
+            return c.count_text[:MAX_PHRASE]
+    return None
+
+
+@dataclass
+class _Context:
+    published: dt.date | None
+    country: str | None
+    last_place: PlaceMention | None = None
+    last_admin1: str | None = None
+    last_date: str | None = None
+
+    def remember(
+        self, sentence: Sentence, places: list[PlaceMention], date_text: str | None
+    ) -> None:
+        local = [p for p in places if p.rank < 3]
+        if local:
+            self.last_place = best_place(local, near=0)
+            self.last_admin1 = province_in(sentence.text)
+        if date_text and resolve_date(date_text, self.published).precision in (
+            DatePrecision.DAY,
+            DatePrecision.WEEK,
+        ):
+            self.last_date = date_text
+
+
+_ARMED = frozenset(
+    {
+        ActorType.STATE_FORCES,
+        ActorType.EXTERNAL_FORCES,
+        ActorType.REBEL_GROUP,
+        ActorType.POLITICAL_MILITIA,
+        ActorType.IDENTITY_MILITIA,
+    }
+)
+
+
+def _armed_group(canonical: str, actor_type: ActorType) -> bool:
+    """Armed actors count as taking part wherever named; others only through an event."""
+    return actor_type in _ARMED and not canonical.startswith("Government of")
+
+
+def _clip(text: str) -> str:
+    """Evidence within the schema's bound: a prefix of the sentence is still verbatim."""
+    if len(text) <= MAX_QUOTE:
+        return text
+    cut = text[:MAX_QUOTE]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def build_draft(text: str, published: dt.date | None = None) -> Draft:
+    """Read events, casualties and actors from an article with rules alone."""
+    sentences: list[Sentence] = []
+    seen_text: set[str] = set()
+    for s in split_sentences(text):
+        key = fold(s.text)
+        if key not in seen_text:
+            seen_text.add(key)
+            sentences.append(s)
+    actors = {s.start: scan_actors(s.text) for s in sentences}
+    places = {
+        s.start: scan_places(s.text, exclude=[(a.start, a.end) for a in actors[s.start]])
+        for s in sentences
+    }
+    country = _article_country(sentences, places)
+    ctx = _Context(published=published, country=country)
+    first_date = next(
+        (d for s in sentences if not s.headline and (d := find_date_phrase(s.text))), None
+    )
+    found: list[_Found] = []
+    casualties: list[DraftCasualty] = []
+    all_actors: dict[str, list[ActorMention]] = {}
+    for s in sentences:
+        mentions = scan_actors(s.text, country=country)
+        s_places = places[s.start]
+        date_text = find_date_phrase(s.text)
+        if not s.headline:
+            for m in mentions:
+                all_actors.setdefault(m.info.name, []).append(m)
+            cas = find_casualties(s.text)
+            events = sentence_events(s.text, mentions, s_places, cas)
+            for e in events:
+                own = best_place(s_places, near=e.start)
+                place = own or ctx.last_place
+                own_date = date_text is not None
+                d_text = date_text or ctx.last_date or first_date
+                found.append(
+                    _Found(
+                        sentence=s,
+                        event=e,
+                        place=place,
+                        own_place=own is not None,
+                        admin1=province_in(s.text) if own else ctx.last_admin1,
+                        country=(place.place.country if place and place.place else None) or country,
+                        date_text=d_text,
+                        own_date=own_date,
+                        date=resolve_date(d_text, published),
+                        fatalities=_fatalities(e, events, cas),
+                        actor1=_names(e.actor1),
+                        actor2=_names(e.actor2),
+                    )
+                )
+            for c in cas:
+                perpetrators: list[str] = []
+                if events:
+                    nearest = min(events, key=lambda ev: abs(ev.start - c.trigger_start))
+                    perpetrators = _names(nearest.actor1)
+                casualties.append(
+                    DraftCasualty(
+                        evidence=_clip(s.text),
+                        outcome=c.outcome,
+                        count_text=c.count_text[:MAX_PHRASE],
+                        victim_type=c.victim_type,
+                        perpetrator=perpetrators[:MAX_NAMES],
+                    )
+                )
+        ctx.remember(s, s_places, date_text)
+    merged = _merge(found)
+    draft_events = [
+        DraftEvent(
+            evidence=_clip(f.sentence.text),
+            sub_event_type=f.event.sub_event_type,
+            date_text=f.date_text[:MAX_PHRASE] if f.date_text else None,
+            location=f.place.surface[:MAX_NAME] if f.place else None,
+            admin1=f.admin1[:MAX_NAME] if f.admin1 else None,
+            country=f.country[:MAX_PHRASE] if f.country else None,
+            actor1=f.actor1[:MAX_NAMES],
+            actor2=f.actor2[:MAX_NAMES],
+            fatalities_text=f.fatalities,
+        )
+        for f in merged
+    ]
+    unique_cas: dict[tuple[Outcome, str], DraftCasualty] = {}
+    for dc in casualties:
+        unique_cas.setdefault((dc.outcome, fold(dc.count_text)), dc)
+    used = {n for e in draft_events for n in [*e.actor1, *e.actor2]}
+    used |= {n for c in unique_cas.values() for n in c.perpetrator}
+    kept_actors = [
+        DraftActor(
+            name=ms[0].surface[:MAX_NAME],
+            actor_type=ms[0].info.actor_type,
+            country=ms[0].info.country,
+        )
+        for canonical, ms in all_actors.items()
+        if any(m.surface in used for m in ms) or _armed_group(canonical, ms[0].info.actor_type)
+    ]
+    return Draft(
+        actors=kept_actors[:MAX_ACTORS],
+        events=draft_events[:MAX_EVENTS],
+        casualties=list(unique_cas.values())[:MAX_CASUALTIES],
+    )
