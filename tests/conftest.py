@@ -41,6 +41,17 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+@pytest.fixture(autouse=True)
+def _private_state_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep every test's cache and run log out of the user's directories and each other."""
+    base = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("LLM_EXTRACT_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("LLM_EXTRACT_RUNLOG_PATH", str(base / "runlog.sqlite"))
+    monkeypatch.delenv("LLM_EXTRACT_CONFIG", raising=False)
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
     return {
