@@ -53,11 +53,14 @@ class RecordedRequest:
 
 
 def last_user_message(body: dict[str, Any]) -> str:
-    for message in reversed(body.get("messages") or []):
-        if message.get("role") == "user":
-            content = message.get("content")
-            return content if isinstance(content, str) else json.dumps(content)
-    return ""
+    """The last user turn holding an <article> (a re-ask comes after it), else the last."""
+    users = [
+        m.get("content") if isinstance(m.get("content"), str) else json.dumps(m.get("content"))
+        for m in body.get("messages") or []
+        if m.get("role") == "user"
+    ]
+    with_article = [u for u in users if "<article>" in u]
+    return (with_article or users or [""])[-1]
 
 
 def schema_name(body: dict[str, Any]) -> str:
