@@ -26,7 +26,7 @@ from llm_extract.draft import (
     DraftEvent,
 )
 from llm_extract.models import DateRange
-from llm_extract.normalize import fold, resolve_date
+from llm_extract.normalize import actor_info, fold, resolve_date
 from llm_extract.ontology import ActorType, DatePrecision, Outcome
 from llm_extract.rules.actors import ActorMention, countries_named, scan_actors
 from llm_extract.rules.casualties import CasualtyClause, find_casualties
@@ -180,6 +180,45 @@ def _armed_group(canonical: str, actor_type: ActorType) -> bool:
     return actor_type in _ARMED and not canonical.startswith("Government of")
 
 
+def _draft_actors(
+    mentions: dict[str, list[ActorMention]],
+    events: list[DraftEvent],
+    casualties: list[DraftCasualty],
+    country: str | None,
+) -> list[DraftActor]:
+    """One entry per surface the events use, then armed groups named anywhere.
+
+    Each entry carries the event country, so assemble resolves a generic surface
+    ("soldiers", "the army") and a foreign force's type the way the scan did.
+    """
+    used = [n for e in events for n in [*e.actor1, *e.actor2]]
+    used += [n for c in casualties for n in c.perpetrator]
+    by_surface = {m.surface: m for ms in mentions.values() for m in ms}
+    surfaces: list[str] = []
+    canonicals: set[str] = set()
+    for surface in dict.fromkeys(used):
+        m = by_surface.get(surface)
+        if m is None:
+            continue
+        if m.info.name not in canonicals or actor_info(surface) != m.info:
+            surfaces.append(surface)  # assemble needs the country hint for this one
+            canonicals.add(m.info.name)
+    surfaces += [
+        ms[0].surface
+        for canonical, ms in mentions.items()
+        if _armed_group(canonical, ms[0].info.actor_type)
+        and all(m.surface not in surfaces for m in ms)
+    ]
+    out: list[DraftActor] = []
+    for surface in surfaces:
+        m = by_surface.get(surface)
+        if m is None:
+            continue
+        hint = country if m.info.country is not None else None
+        out.append(DraftActor(name=surface[:MAX_NAME], actor_type=m.info.actor_type, country=hint))
+    return out[:MAX_ACTORS]
+
+
 def _clip(text: str) -> str:
     """Evidence within the schema's bound: a prefix of the sentence is still verbatim."""
     if len(text) <= MAX_QUOTE:
@@ -273,17 +312,7 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
     unique_cas: dict[tuple[Outcome, str], DraftCasualty] = {}
     for dc in casualties:
         unique_cas.setdefault((dc.outcome, fold(dc.count_text)), dc)
-    used = {n for e in draft_events for n in [*e.actor1, *e.actor2]}
-    used |= {n for c in unique_cas.values() for n in c.perpetrator}
-    kept_actors = [
-        DraftActor(
-            name=ms[0].surface[:MAX_NAME],
-            actor_type=ms[0].info.actor_type,
-            country=ms[0].info.country,
-        )
-        for canonical, ms in all_actors.items()
-        if any(m.surface in used for m in ms) or _armed_group(canonical, ms[0].info.actor_type)
-    ]
+    kept_actors = _draft_actors(all_actors, draft_events, list(unique_cas.values()), country)
     return Draft(
         actors=kept_actors[:MAX_ACTORS],
         events=draft_events[:MAX_EVENTS],
