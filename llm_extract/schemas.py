@@ -44,7 +44,7 @@ def generate_schemas() -> dict[str, dict[str, Any]]:
 
 
 def dump_schema(schema: dict[str, Any]) -> str:
-    """The canonical text of a schema file: sorted-free, indented, newline-terminated."""
+    """The canonical text of a schema file: pydantic's key order, indented, final newline."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from llm_extract import __version__
 from llm_extract.acled import ACLED_COLUMNS
-from llm_extract.cli import RichProgress, app
+from llm_extract.cli import RichProgress, app, build_settings
 from llm_extract.models import ExtractionResult
 from llm_extract.prompts import load_template
 from llm_extract.runner import BatchRun, RateLimiter, RunSummary
@@ -327,3 +327,29 @@ def test_output_inside_an_input_folder_is_not_read_back(runner: CliRunner, corpu
     code, _, err = run(runner, str(corpus), "-o", str(out))  # now out.jsonl exists
     assert code == 0, err
     assert sorted(r.doc_id for r in results(out)) == ["doc0", "doc1", "doc2"]
+
+
+def test_build_settings_passes_only_given_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLM_EXTRACT_TEMPERATURE", "0.5")
+    assert build_settings(temperature=None, keep_ungrounded=None).temperature == 0.5
+    chosen = build_settings(temperature=0.2, keep_ungrounded=True, cache=False, model="m")
+    assert (chosen.temperature, chosen.keep_ungrounded, chosen.cache, chosen.model) == (
+        0.2,
+        True,
+        False,
+        "m",
+    )
+
+
+def test_max_bytes_and_glob_options(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    code, _, err = run(runner, str(corpus), "-o", str(out), "--max-bytes", "20")
+    assert code == 1
+    assert all(
+        r.error and r.error.stage == "input" and "20-byte" in r.error.message for r in results(out)
+    )
+    (corpus / "page.htm").write_text("<script>x()</script><p>Rebels shelled Salma.</p>")
+    code, _, err = run(runner, str(corpus), "-o", str(out), "--glob", "*.htm")
+    assert code == 0, err
+    (only,) = results(out)
+    assert only.doc_id == "page" and only.events[0].evidence == ["Rebels shelled Salma."]
