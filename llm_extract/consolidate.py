@@ -317,7 +317,12 @@ def _build(number: int, group: list[_Item]) -> ConsolidatedEvent:
     )
 
 
-def _documents(results: Iterable[ExtractionResult] | Iterable[Document]) -> list[Document]:
+def documents_of(
+    results: Iterable[ExtractionResult]
+    | Iterable[Document]
+    | Iterable[ExtractionResult | Document],
+) -> list[Document]:
+    """The documents of ok results (or the documents themselves), sorted by doc_id."""
     docs: list[Document] = []
     for r in results:
         if isinstance(r, ExtractionResult):
@@ -340,7 +345,7 @@ def consolidate(
     Error results are skipped. Events come out sorted by date, then by their first
     source; ids are "ce1", "ce2", ... in that order.
     """
-    items = [_item(d, e) for d in _documents(results) for e in d.events]
+    items = [_item(d, e) for d in documents_of(results) for e in d.events]
     items.sort(key=lambda it: it.key)
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(items):

@@ -1,0 +1,110 @@
+"""`llm-extract consolidate` and `llm-extract export`: thin wrappers over the library.
+
+Exit codes: 0 ok, 2 usage error (missing run file, unknown format, nothing loadable).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from llm_extract.consolidate import consolidate, links
+from llm_extract.evaluate.loading import load_predictions
+from llm_extract.export.geojson import to_geojson
+from llm_extract.export.html import build_review_page
+from llm_extract.models import Document
+
+EXIT_USAGE = 2
+
+
+class ExportFormat(str, Enum):
+    geojson = "geojson"
+    html = "html"
+
+
+def _load(run: Path) -> list[Document]:
+    err = Console(stderr=True)
+    if not run.exists():
+        err.print(f"error: {run} does not exist", markup=False, highlight=False)
+        raise typer.Exit(code=EXIT_USAGE)
+    docs, issues = load_predictions(run)
+    for issue in issues:
+        err.print(f"{issue.where()}: {issue.message}", markup=False, highlight=False)
+    if not docs:
+        err.print(f"error: no document could be loaded from {run}", markup=False)
+        raise typer.Exit(code=EXIT_USAGE)
+    return [docs[k] for k in sorted(docs)]
+
+
+def read_texts(directory: Path | None, doc_ids: list[str]) -> dict[str, str]:
+    """`<dir>/<doc_id>.txt` for each document that has one."""
+    if directory is None:
+        return {}
+    out: dict[str, str] = {}
+    for doc_id in doc_ids:
+        path = directory / f"{doc_id}.txt"
+        if path.is_file():
+            out[doc_id] = path.read_text(encoding="utf-8")
+    return out
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        Console(stderr=True).print(f"wrote {out}", markup=False, highlight=False)
+
+
+def consolidate_command(
+    run: Annotated[Path, typer.Argument(help="Run JSONL (or gold-format JSON files' dir).")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Write JSON here.")] = None,
+) -> None:
+    """Merge events that several articles report into one event each, with provenance."""
+    events = consolidate(_load(run))
+    payload = {
+        "events": [e.model_dump(mode="json") for e in events],
+        "links": links(events),
+    }
+    _write(json.dumps(payload, indent=1, ensure_ascii=False), out)
+
+
+def export_command(
+    run: Annotated[Path, typer.Argument(help="Run JSONL (or gold-format JSON files' dir).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output file.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="geojson or html.")] = (
+        ExportFormat.geojson
+    ),
+    texts: Annotated[
+        Path | None,
+        typer.Option("--texts", help="Directory of <doc_id>.txt article texts (for html)."),
+    ] = None,
+    title: Annotated[str, typer.Option("--title", help="HTML page title.")] = (
+        "llm-extract review"
+    ),
+) -> None:
+    """Write a run's events as GeoJSON, or as an HTML review page."""
+    docs = _load(run)
+    if fmt is ExportFormat.geojson:
+        _write(json.dumps(to_geojson(docs), indent=1, ensure_ascii=False), out)
+        return
+    found = read_texts(texts, [d.doc_id for d in docs])
+    if len(found) < len(docs):
+        missing = len(docs) - len(found)
+        Console(stderr=True).print(
+            f"warning: no article text for {missing} document(s); pass --texts DIR",
+            markup=False,
+            highlight=False,
+        )
+    _write(build_review_page(docs, found, title=title), out)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `consolidate` and `export` commands to an app (the main CLI)."""
+    app.command("consolidate")(consolidate_command)
+    app.command("export")(export_command)

@@ -1,0 +1,82 @@
+"""Events as a GeoJSON FeatureCollection, for any map tool (QGIS, geojson.io, Leaflet).
+
+A feature has a Point where the event's place has coordinates (from the record, else from
+the gazetteer) and a null geometry otherwise, so no event is silently left off the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from llm_extract.consolidate import ConsolidatedEvent, documents_of
+from llm_extract.models import Document, Event, ExtractionResult, Location
+from llm_extract.normalize import get_gazetteer
+
+
+def coordinates(location: Location) -> tuple[tuple[float, float] | None, str | None]:
+    """(longitude, latitude) and where they came from: "record", "gazetteer" or None."""
+    if location.latitude is not None and location.longitude is not None:
+        return (location.longitude, location.latitude), "record"
+    if location.name:
+        place = get_gazetteer().lookup(location.name)
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            return (place.longitude, place.latitude), "gazetteer"
+    return None, None
+
+
+def _point(lonlat: tuple[float, float] | None) -> dict[str, Any] | None:
+    return None if lonlat is None else {"type": "Point", "coordinates": list(lonlat)}
+
+
+def _names(doc: Document, ids: Sequence[str]) -> list[str]:
+    return [a.name if (a := doc.actor(i)) else i for i in ids]
+
+
+def event_feature(doc: Document, event: Event) -> dict[str, Any]:
+    """One event as a Feature: its fields plus doc_id, actor names and evidence."""
+    lonlat, origin = coordinates(event.location)
+    props = event.model_dump(mode="json")
+    if lonlat is not None:
+        props["location"]["longitude"], props["location"]["latitude"] = lonlat
+    props.update(
+        doc_id=doc.doc_id,
+        published=doc.published.isoformat() if doc.published else None,
+        source=doc.source,
+        actor1_names=_names(doc, event.actor1),
+        actor2_names=_names(doc, event.actor2),
+        evidence=list(event.evidence),
+        coordinates_source=origin,
+    )
+    return {
+        "type": "Feature",
+        "id": f"{doc.doc_id}#{event.id}",
+        "geometry": _point(lonlat),
+        "properties": props,
+    }
+
+
+def to_geojson(results: Iterable[ExtractionResult] | Iterable[Document]) -> dict[str, Any]:
+    """Every event of every ok result, in doc_id then event order."""
+    features = [event_feature(d, e) for d in documents_of(results) for e in d.events]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def consolidated_geojson(events: Iterable[ConsolidatedEvent]) -> dict[str, Any]:
+    """One feature per consolidated event, its sources (evidence, doc ids) in properties."""
+    features = []
+    for event in events:
+        lonlat, origin = coordinates(event.location)
+        props = event.model_dump(mode="json")
+        if lonlat is not None:
+            props["location"]["longitude"], props["location"]["latitude"] = lonlat
+        props.update(
+            members=event.members,
+            doc_ids=event.doc_ids,
+            evidence=[q for s in event.sources for q in s.evidence],
+            coordinates_source=origin,
+        )
+        features.append(
+            {"type": "Feature", "id": event.id, "geometry": _point(lonlat), "properties": props}
+        )
+    return {"type": "FeatureCollection", "features": features}
