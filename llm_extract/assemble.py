@@ -147,13 +147,13 @@ def _count(ctx: _Context, phrase: str | None, evidence: str, path: str) -> Count
     return count
 
 
-def _events(ctx: _Context, draft: Draft) -> list[Event]:
+def _events(ctx: _Context, draft: Draft, extra_flags: dict[int, list[str]]) -> list[Event]:
     events: list[Event] = []
     seen: set[tuple[object, ...]] = set()
     for i, de in enumerate(draft.events):
         path = f"events[{i}]"
         span = ctx.ground(de.evidence)
-        flags: list[str] = []
+        flags: list[str] = list(extra_flags.get(i, []))
         if span.status is AlignmentStatus.NOT_FOUND:
             if not ctx.keep_ungrounded:
                 ctx.out.dropped += 1
@@ -262,13 +262,14 @@ def assemble(
     published: dt.date | None = None,
     source: str | None = None,
     keep_ungrounded: bool = False,
+    event_flags: dict[int, list[str]] | None = None,
 ) -> Assembly:
     """Turn a draft into a validated `Document` for the article `text`."""
     out = Assembly(document=Document(doc_id=doc_id, published=published, source=source))
     ctx = _Context(text=text, published=published, keep_ungrounded=keep_ungrounded, out=out)
     for da in draft.actors:
         _actor_id(ctx, da.name, hint=da)
-    events = _events(ctx, draft)
+    events = _events(ctx, draft, event_flags or {})
     casualties = _casualties(ctx, draft, events)
     out.document = Document(
         doc_id=doc_id,

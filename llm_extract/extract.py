@@ -31,8 +31,10 @@ from llm_extract.errors import ConfigurationError, ConstraintNotHonouredError, L
 from llm_extract.models import ErrorInfo, ExtractionResult, Provenance, Usage
 from llm_extract.prompts import PromptTemplate, load_template
 from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
+from llm_extract.rules import RULES_VERSION
 from llm_extract.runlog import RunLog, bind_doc, new_run_id
 from llm_extract.settings import Settings
+from llm_extract.strategies import DEFAULT_PROMPTS
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +149,9 @@ class Extractor:
     ):
         self.settings = settings or Settings()
         self.backend = backend or get_backend(self.settings)
+        self.strategy = getattr(self.backend, "strategy", None) or "single"
         self.template: PromptTemplate | None = (
-            load_template(self.settings.prompt, self.settings.prompts_dir)
+            load_template(self._prompt_id(), self.settings.prompts_dir)
             if self.backend.uses_prompt
             else None
         )
@@ -169,12 +172,18 @@ class Extractor:
         self.prices = load_prices(self.settings.price_table)
         self.run_usage = Usage()
 
+    def _prompt_id(self) -> str:
+        """The user's template if they chose one, else the strategy's own."""
+        if "prompt" in self.settings.model_fields_set:
+            return self.settings.prompt
+        return DEFAULT_PROMPTS.get(self.strategy, self.settings.prompt)
+
     @property
     def provenance(self) -> Provenance:
         return Provenance(
             backend=self.backend.name,
             model=self.backend.model,
-            strategy=self.settings.strategy,
+            strategy=self.strategy,
             prompt_id=self.template.id if self.template else None,
             prompt_hash=self.template.hash if self.template else None,
             schema_hash=schema_hash(),
@@ -194,7 +203,9 @@ class Extractor:
             "backend_version": str(getattr(self.backend, "version", "") or ""),
             "model": self.backend.model,
             "mode": getattr(self.backend, "mode", None) or s.mode,
-            "strategy": s.strategy,
+            "strategy": self.strategy,
+            "arbiter": s.arbiter if self.strategy == "sentences" else None,
+            "rules_version": RULES_VERSION if self.strategy == "sentences" else None,
             "temperature": s.temperature,
             "seed": s.seed,
             "max_tokens": s.max_tokens,
@@ -289,6 +300,7 @@ class Extractor:
             published=article.published,
             source=article.source,
             keep_ungrounded=self.settings.keep_ungrounded,
+            event_flags=outcome.event_flags,
         )
         t2 = time.perf_counter()
         usage = outcome.usage.model_copy(

@@ -47,7 +47,14 @@ class Settings(BaseSettings):
     seed: int | None = 0
     max_tokens: int = 1536
     timeout: float = Field(120.0, description="Seconds for one HTTP request.")
-    strategy: Literal["single", "sentences"] = "single"
+    strategy: Literal["single", "sentences"] | None = Field(
+        None,
+        description="single: one call per article; sentences: rules read the fields and the "
+        "model labels each candidate sentence. Default: the backend's (sentences for embedded).",
+    )
+    arbiter: Literal["code", "model"] = Field(
+        "code", description="Who wins when the model's label and the rules' reading disagree."
+    )
     prompt: str = Field("extract_v1", description="Prompt template id (a folder in prompts/).")
     prompts_dir: Path | None = Field(None, description="Extra folder searched for templates.")
     few_shot: bool = True

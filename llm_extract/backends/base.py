@@ -28,6 +28,8 @@ class DraftOutcome:
     usage: Usage = field(default_factory=Usage)
     attempts: int = 1
     warnings: list[str] = field(default_factory=list)
+    event_flags: dict[int, list[str]] = field(default_factory=dict)
+    """Flags for draft events by index (e.g. where model and rules disagree)."""
 
 
 class Backend(ABC):
@@ -35,6 +37,7 @@ class Backend(ABC):
 
     name: str
     model: str
+    strategy: str = "single"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -8,6 +8,7 @@ re-ask costs the same every time instead of growing with the history.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -133,7 +134,9 @@ class ChatBackend(Backend):
         self.name = profile.name
         self.mode: str = profile.resolve_mode(settings)
         self.model = profile.resolve_model(settings)
+        self.strategy = settings.strategy or profile.default_strategy
         self._client: Any = None
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self.on_call: CallObserver | None = None  # e.g. the run log; never sees SQLite here
 
     @property
@@ -150,11 +153,27 @@ class ChatBackend(Backend):
                 base_url=self.profile.resolve_base_url(self.settings),
                 api_key=(key if key and not self.profile.key_header else NO_KEY),
                 default_headers=headers or None,
-                timeout=self.settings.timeout,
+                timeout=self.timeout,
                 max_retries=0,  # transport retries are ours; a cassette miss fails at once
             )
             self._client = instructor.from_openai(raw, mode=self.profile.modes[self.mode])
         return self._client
+
+    @property
+    def timeout(self) -> float:
+        """The profile's timeout unless the user set one (a CPU model needs minutes)."""
+        if "timeout" in self.settings.model_fields_set or self.profile.default_timeout is None:
+            return self.settings.timeout
+        return self.profile.default_timeout
+
+    def _slot(self) -> asyncio.Semaphore | None:
+        """A per-event-loop cap on requests in flight, where the server needs one."""
+        if self.profile.max_concurrency is None:
+            return None
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.profile.max_concurrency))
+        return self._slots[1]
 
     def request_kwargs(self, messages: list[Message], response_model: type[T]) -> dict[str, Any]:
         """Everything sent besides the schema instructor adds for the mode."""
@@ -177,6 +196,9 @@ class ChatBackend(Backend):
             except Exception:  # an observer must never fail an extraction
                 logger.warning("on_call observer failed", exc_info=True)
 
+    async def _create(self, kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        return await self.client.chat.completions.create_with_completion(**kwargs)  # type: ignore[no-any-return]
+
     async def _call_once(self, kwargs: dict[str, Any], attempt: int) -> tuple[Any, Any]:
         """One HTTP request, reported to `on_call` whatever its outcome."""
         started = time.perf_counter()
@@ -187,8 +209,14 @@ class ChatBackend(Backend):
             outcome="ok",
             request=list(kwargs.get("messages") or []),
         )
+        slot = self._slot()
         try:
-            value, completion = await self.client.chat.completions.create_with_completion(**kwargs)
+            if slot is None:
+                value, completion = await self._create(kwargs)
+            else:
+                async with slot:
+                    started = time.perf_counter()  # time the request, not the queue
+                    value, completion = await self._create(kwargs)
         except Exception as exc:
             event.latency_s = time.perf_counter() - started
             transport = api_error(exc)
@@ -293,7 +321,11 @@ class ChatBackend(Backend):
         raise exhausted
 
     async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
-        """The `single` strategy: one call for the whole article."""
+        """The `single` strategy: one call for the whole article; or `sentences`."""
+        if self.strategy == "sentences":
+            from llm_extract.strategies.sentences import sentences_draft
+
+            return await sentences_draft(self, article, template)
         if template is None:
             raise ValueError("chat backends need a prompt template")
         messages = template.render(article.text, article.published, few_shot=self.settings.few_shot)

@@ -192,5 +192,8 @@ PROFILE = register(
         forbidden_modes={"json_schema": NO_JSON_SCHEMA},
         prepare_request=json_object_with_schema,
         base_url_factory=_embedded_base_url,
+        default_strategy="sentences",
+        max_concurrency=1,
+        default_timeout=600.0,
     )
 )

@@ -41,5 +41,7 @@ PROFILE = register(
         default_base_url="http://127.0.0.1:8080/v1",
         forbidden_modes={"json_schema": NO_JSON_SCHEMA},
         prepare_request=json_object_with_schema,
+        max_concurrency=1,
+        default_timeout=600.0,
     )
 )

@@ -38,6 +38,10 @@ class Profile:
     forbidden_modes: Mapping[str, str] = field(default_factory=dict)
     prepare_request: RequestHook = _no_change
     base_url_factory: Callable[[Settings], str] | None = None
+    default_strategy: str = "single"
+    max_concurrency: int | None = None
+    """Requests in flight at once; llama.cpp's server decodes one at a time, so more queue."""
+    default_timeout: float | None = None
 
     def resolve_mode(self, settings: Settings) -> str:
         mode = settings.mode or self.default_mode

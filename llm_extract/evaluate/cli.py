@@ -19,9 +19,16 @@ from llm_extract.evaluate.baseline import (
     load_baseline,
     save_baseline,
 )
-from llm_extract.evaluate.loading import issue_sort_key, load_gold_dir, load_predictions
+from llm_extract.evaluate.compare import (
+    compare_reports,
+    comparison_json,
+    comparison_markdown,
+    render_comparison,
+)
+from llm_extract.evaluate.loading import LoadIssue, issue_sort_key, load_gold_dir, load_predictions
 from llm_extract.evaluate.metrics import METRIC_NAMES, evaluate
 from llm_extract.evaluate.report import render_report, report_json, report_markdown
+from llm_extract.models import Document
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -36,9 +43,20 @@ def _usage_error(err: Console, message: str) -> typer.Exit:
 def eval_command(
     gold: Annotated[Path, typer.Option("--gold", help="Directory of <doc_id>.gold.json files.")],
     pred: Annotated[
-        Path,
+        Path | None,
         typer.Option("--pred", help="Run JSONL, or a directory of gold-format JSON files."),
-    ],
+    ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option("--compare", help="Score two runs (A B) on the same gold, side by side."),
+    ] = None,
+    run: Annotated[
+        bool,
+        typer.Option("--run", help="Extract the gold articles with the configured backend first."),
+    ] = False,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="With --run: backend to extract with.")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print the report as Markdown.")
@@ -71,8 +89,11 @@ def eval_command(
         )
     if not gold.is_dir():
         raise _usage_error(err, f"--gold {gold} is not a directory")
-    if not pred.exists():
-        raise _usage_error(err, f"--pred {pred} does not exist")
+    if [pred is not None, compare is not None, run].count(True) != 1:
+        raise _usage_error(err, "give exactly one of --pred PATH, --compare A B, or --run")
+    for path in [*(compare or ()), *([pred] if pred else [])]:
+        if not path.exists():
+            raise _usage_error(err, f"{path} does not exist")
     base = None
     if baseline is not None:
         try:
@@ -85,7 +106,23 @@ def eval_command(
         for issue in gold_issues:
             err.print(f"{issue.where()}: {issue.message}", markup=False, highlight=False)
         raise _usage_error(err, f"no gold document could be loaded from {gold}")
-    pred_docs, pred_issues = load_predictions(pred)
+    if compare is not None:
+        reports = [evaluate(gold_docs, load_predictions(p)[0], texts) for p in compare]
+        rows = compare_reports(reports[0], reports[1])
+        names = (str(compare[0]), str(compare[1]))
+        if json_output:
+            typer.echo(comparison_json(rows, names))
+        elif markdown:
+            typer.echo(comparison_markdown(rows, names))
+        else:
+            render_comparison(rows, Console(), names)
+        return
+    pred_issues: list[LoadIssue] = []
+    if run:
+        pred_docs = extract_gold_articles(gold_docs, texts, backend)
+    else:
+        assert pred is not None
+        pred_docs, pred_issues = load_predictions(pred)
     report = evaluate(gold_docs, pred_docs, texts)
     report.load_issues = sorted([*gold_issues, *pred_issues], key=issue_sort_key)
 
@@ -105,6 +142,35 @@ def eval_command(
         for r in regressions:
             err.print(f"regression: {r.metric}: {r.reason}", markup=False, highlight=False)
         raise typer.Exit(code=EXIT_REGRESSION)
+
+
+def extract_gold_articles(
+    gold_docs: dict[str, Document], texts: dict[str, str], backend: str | None
+) -> dict[str, Document]:
+    """Run the configured extractor over the gold articles (the `--run` path)."""
+    from llm_extract.article import Article
+    from llm_extract.extract import Extractor, run_sync
+    from llm_extract.settings import Settings
+
+    settings = Settings(backend=backend) if backend else Settings()
+    extractor = Extractor(settings)
+    articles = [
+        Article(doc_id=d, text=texts[d], published=g.published, source=g.source)
+        for d, g in sorted(gold_docs.items())
+        if d in texts
+    ]
+
+    async def go() -> dict[str, Document]:
+        out: dict[str, Document] = {}
+        try:
+            async for result in extractor.aextract_many(articles):
+                if result.document is not None:
+                    out[result.doc_id] = result.document
+        finally:
+            await extractor.aclose()
+        return out
+
+    return run_sync(go())
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,131 @@
+"""The `sentences` strategy: code reads the fields, a small model answers small questions.
+
+A 135M model cannot fill a whole-article schema, but it can be asked one constrained
+question about one sentence. The rules read every field they read well (count phrases,
+date expressions, places, canonical actors); the model labels each candidate sentence
+with a sub-event type (or none), with worked examples as prior turns. Where the two
+disagree the record says so, and `Settings.arbiter` decides who wins: `code` (default)
+keeps the rules' reading and flags the model's, `model` takes the model's label, drops
+events the model calls non-events and adds events only the model saw.
+
+The system text and examples are byte-stable and the sentence comes last, so a server
+that caches the shared prompt prefix pays for it once per run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from llm_extract.backends.base import DraftOutcome
+from llm_extract.draft import MAX_NAMES, MAX_QUOTE, Draft, DraftEvent
+from llm_extract.models import Usage
+from llm_extract.normalize import fold
+from llm_extract.ontology import SubEventType
+from llm_extract.prompts import load_template
+from llm_extract.rules import build_draft
+from llm_extract.rules.actors import scan_actors
+from llm_extract.rules.dates import find_date_phrase
+from llm_extract.rules.places import best_place, province_in, scan_places
+from llm_extract.sentences import candidate_sentences
+
+if TYPE_CHECKING:
+    from llm_extract.article import Article
+    from llm_extract.backends.chat import ChatBackend
+    from llm_extract.prompts import PromptTemplate
+
+SENTENCE_PROMPT = "sentence_v1"
+MAX_SENTENCES = 40
+
+
+class SentenceLabel(BaseModel):
+    """The model's one answer about one sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+    sub_event_type: SubEventType | None = Field(
+        description="The ACLED sub-event type the sentence reports, or null."
+    )
+
+
+def _label(value: SubEventType | None) -> str:
+    return value.value if value else "no event"
+
+
+def _model_only_event(text: str, sub: SubEventType) -> DraftEvent:
+    """An event only the model saw: its fields still read by code from the sentence."""
+    actors = scan_actors(text)
+    places = scan_places(text, exclude=[(a.start, a.end) for a in actors])
+    place = best_place(places, near=0)
+    return DraftEvent(
+        evidence=text[:MAX_QUOTE],
+        sub_event_type=sub,
+        date_text=find_date_phrase(text),
+        location=place.surface if place else None,
+        admin1=province_in(text),
+        country=place.place.country if place and place.place else None,
+        actor1=[a.surface for a in actors][:MAX_NAMES],
+        actor2=[],
+        fatalities_text=None,
+    )
+
+
+async def sentences_draft(
+    backend: ChatBackend, article: Article, template: PromptTemplate | None = None
+) -> DraftOutcome:
+    """Rules draft, checked (or overruled) by one model label per candidate sentence."""
+    settings = backend.settings
+    arbiter = settings.arbiter
+    template = template or load_template(SENTENCE_PROMPT, settings.prompts_dir)
+    rules = await asyncio.to_thread(build_draft, article.text, article.published)
+    by_text: dict[str, str] = {fold(s.text): s.text for s in candidate_sentences(article.text)}
+    for event in rules.events:
+        by_text.setdefault(fold(event.evidence), event.evidence)
+    usage = Usage()
+    labels: dict[str, SubEventType | None] = {}
+    for key, text in list(by_text.items())[:MAX_SENTENCES]:
+        messages = template.render(text, few_shot=settings.few_shot)
+        gen = await backend.generate(messages, SentenceLabel)
+        usage = usage.add(gen.usage)
+        labels[key] = gen.value.sub_event_type
+
+    warnings: list[str] = []
+    flags: dict[int, list[str]] = {}
+    events: list[DraftEvent] = []
+    covered: set[str] = set()
+    for event in rules.events:
+        key = fold(event.evidence)
+        covered.add(key)
+        if key not in labels:
+            events.append(event)
+            continue
+        said = labels[key]
+        if said == event.sub_event_type:
+            flags.setdefault(len(events), []).append("model_agrees")
+            events.append(event)
+            continue
+        note = f"model read {_label(said)}, rules read {event.sub_event_type.value}"
+        if arbiter == "model":
+            if said is None:
+                warnings.append(f"dropped event {event.evidence[:60]!r}: {note}; model wins")
+                continue
+            event = event.model_copy(update={"sub_event_type": said})
+        flags.setdefault(len(events), []).append(f"disputed: {note}; {arbiter} wins")
+        events.append(event)
+    for key, said in labels.items():
+        if key in covered or said is None:
+            continue
+        if arbiter == "model":
+            flags.setdefault(len(events), []).append("model_only")
+            events.append(_model_only_event(by_text[key], said))
+        else:
+            warnings.append(f"model saw {said.value} in {by_text[key][:60]!r}; rules did not")
+    draft = Draft(actors=rules.actors, events=events[:8], casualties=rules.casualties)
+    return DraftOutcome(
+        draft=draft,
+        usage=usage,
+        attempts=max(1, usage.calls),
+        warnings=warnings,
+        event_flags=flags,
+    )
