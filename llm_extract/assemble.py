@@ -11,6 +11,7 @@ Each change is recorded as a `Normalisation` so a user can see what code did.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from llm_extract.draft import Draft, DraftActor
@@ -55,6 +56,7 @@ class _Context:
     published: dt.date | None
     keep_ungrounded: bool
     out: Assembly
+    event_country: str | None = None  # where most of the draft's events happen
     actors: dict[str, Actor] = field(default_factory=dict)  # canonical key -> actor
     by_surface: dict[str, str] = field(default_factory=dict)  # folded surface -> actor id
 
@@ -86,7 +88,8 @@ def _actor_id(ctx: _Context, name: str, hint: DraftActor | None = None) -> str |
     if key in ctx.by_surface:
         return ctx.by_surface[key]
     country = hint.country if hint else None
-    info = actor_info(surface, country=country)
+    # Resolve against where the events happen: Russian forces in Syria are external forces.
+    info = actor_info(surface, country=ctx.event_country or country)
     canonical = info.name if info else surface
     span = find_mention(surface, ctx.text)
     if span.status is AlignmentStatus.NOT_FOUND and not ctx.keep_ungrounded:
@@ -254,6 +257,12 @@ def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casual
     return out
 
 
+def _main_country(draft: Draft) -> str | None:
+    """The country most of the draft's events are placed in, if any says."""
+    countries = Counter(e.country for e in draft.events if e.country)
+    return countries.most_common(1)[0][0] if countries else None
+
+
 def assemble(
     draft: Draft,
     *,
@@ -266,7 +275,13 @@ def assemble(
 ) -> Assembly:
     """Turn a draft into a validated `Document` for the article `text`."""
     out = Assembly(document=Document(doc_id=doc_id, published=published, source=source))
-    ctx = _Context(text=text, published=published, keep_ungrounded=keep_ungrounded, out=out)
+    ctx = _Context(
+        text=text,
+        published=published,
+        keep_ungrounded=keep_ungrounded,
+        out=out,
+        event_country=_main_country(draft),
+    )
     for da in draft.actors:
         _actor_id(ctx, da.name, hint=da)
     events = _events(ctx, draft, event_flags or {})
