@@ -4,9 +4,10 @@ Three clients send the same request to the same zero-latency fake server, one do
 at a time: a bare `openai.AsyncOpenAI` chat.completions.create with the exact body
 llm-extract sends, instructor alone (`create_with_completion` with the Draft model, same
 mode and parameters) and `Extractor.aextract` (validation, grounding, normalisation, cache
-write and run log included). The prompts of the first two are rendered before timing:
-they are charged for the call alone, llm-extract for everything it does. The Extractor offers no write-only cache, so every document
-has a text of its own: each one misses the cache (one SQLite lookup) and is written to it.
+write and run log included). The prompts of the first two are rendered before
+timing: they are charged for the call alone, llm-extract for everything it does. The
+Extractor offers no write-only cache, so every document has a text of its own: each one
+misses the cache (one SQLite lookup) and is written to it.
 Rounds are interleaved so a noisy moment hits all three alike; figures are medians.
 """
 
@@ -100,7 +101,9 @@ class _Clients:
 
     async def aclose(self) -> None:
         await self.raw.close()
-        await self.patched.client.close()
+        raw = getattr(self.patched, "client", None)
+        if raw is not None:
+            await raw.close()
         await self.extractor.aclose()
 
 

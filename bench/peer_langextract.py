@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 
 def main(base_url: str, docs_path: str, workers: int) -> None:
     import langextract as lx
 
-    docs = json.loads(open(docs_path, encoding="utf-8").read())
+    docs = json.loads(Path(docs_path).read_text(encoding="utf-8"))
     examples = [
         lx.data.ExampleData(
             text="Government forces clashed with rebels near Idlib on Monday, killing 12.",

@@ -22,16 +22,16 @@ prompts_module = importlib.import_module("llm_extract.prompts")
 @contextmanager
 def proposed_fixes() -> Iterator[None]:
     """schema_hash memoised; Jinja templates compiled once per source string."""
-    saved_hash = extract_module.schema_hash
+    saved_hash = getattr(extract_module, "schema_hash")  # noqa: B009
     env = prompts_module._ENV
     had_own = "from_string" in vars(env)
     cached_hash = functools.lru_cache(maxsize=None)(draft_module.schema_hash)
     compile_once: Any = functools.lru_cache(maxsize=64)(env.from_string)
-    extract_module.schema_hash = cached_hash  # type: ignore[assignment]
-    env.from_string = compile_once  # type: ignore[method-assign]
+    setattr(extract_module, "schema_hash", cached_hash)  # noqa: B010
+    setattr(env, "from_string", compile_once)  # noqa: B010
     try:
         yield
     finally:
-        extract_module.schema_hash = saved_hash  # type: ignore[assignment]
+        setattr(extract_module, "schema_hash", saved_hash)  # noqa: B010
         if not had_own:
             del env.from_string

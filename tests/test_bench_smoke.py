@@ -1,0 +1,42 @@
+"""Smoke test of the benchmark package: benchmarks 1 and 3 produce finite figures.
+
+No timing is asserted (speed belongs in BENCHMARKS.md, not in a unit test); what is
+checked is that the harness runs end to end and that a warm rerun really sent no request.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bench import overhead, warm_cache
+from bench.machine import describe
+from bench.report import QUICK, Results, render
+
+
+def _finite(*values: float) -> bool:
+    return all(math.isfinite(v) and v > 0 for v in values)
+
+
+def test_overhead_quick_produces_finite_figures() -> None:
+    figures = overhead.run(n=4, warmup=1, block=2)
+    assert figures.n == 4
+    assert _finite(figures.bare_ms, figures.instructor_ms, figures.llm_extract_ms)
+    assert _finite(figures.vs_bare, figures.vs_instructor)
+
+
+def test_warm_cache_quick_reruns_without_model_requests() -> None:
+    figures = warm_cache.run(n=8, concurrency=4)
+    assert figures.cached == 8
+    assert figures.new_model_requests == 0
+    assert _finite(figures.docs_per_s, figures.fill_s, figures.rerun_s)
+
+
+def test_report_renders_the_figures_it_was_given() -> None:
+    results = Results(describe())
+    results.figures["warm_cache"] = warm_cache.WarmCacheFigures(
+        n=10, fill_s=1.0, rerun_s=0.5, docs_per_s=20.0, new_model_requests=0, cached=10,
+        speedup_vs_fill=2.0,
+    )  # fmt: skip
+    text = render(results, QUICK, "python -m bench --quick", 1.0)
+    assert "| 3 | warm cache rerun (N=10) | 20 docs/s, 0 model calls" in text
+    assert "**not met**" in text  # 20 docs/s is under the 1,000 docs/s target
