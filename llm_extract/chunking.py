@@ -170,6 +170,7 @@ class ChunkingBackend(Backend):
         self.inner = inner
         self.name = inner.name
         self.model = inner.model
+        self.strategy = inner.strategy
         self.max_chars = max_chars
         self.overlap = overlap
         self.retries = retries
@@ -183,6 +184,11 @@ class ChunkingBackend(Backend):
     @property
     def uses_prompt(self) -> bool:
         return self.inner.uses_prompt
+
+    @property
+    def version(self) -> str:
+        """The inner backend's version (rules), so cache keys still tell versions apart."""
+        return str(getattr(self.inner, "version", "") or "")
 
     def chunks(self, article: Article) -> list[Chunk]:
         return split_text(article.text, self.max_chars, self.overlap)
@@ -208,6 +214,7 @@ class ChunkingBackend(Backend):
         if len(chunks) == 1:
             return await self.inner.draft(article, template)
         drafts: list[Draft] = []
+        flags: dict[tuple[str, str], list[str]] = {}
         usage = Usage()
         attempts = 0
         warnings: list[str] = []
@@ -224,13 +231,26 @@ class ChunkingBackend(Backend):
                 )
                 continue
             drafts.append(outcome.draft)
+            for i, event in enumerate(outcome.draft.events):
+                for flag in outcome.event_flags.get(i, []):
+                    flags.setdefault(_event_key(event), []).append(flag)
             usage = usage.add(outcome.usage)
             warnings += [f"{where}: {w}" for w in outcome.warnings]
         if not drafts:
             assert last_error is not None
             raise last_error
+        merged = merge_drafts(drafts)
+        event_flags = {
+            i: list(dict.fromkeys(flags[key]))
+            for i, e in enumerate(merged.events)
+            if (key := _event_key(e)) in flags
+        }
         return DraftOutcome(
-            draft=merge_drafts(drafts), usage=usage, attempts=attempts, warnings=warnings
+            draft=merged,
+            usage=usage,
+            attempts=attempts,
+            warnings=warnings,
+            event_flags=event_flags,
         )
 
     async def aclose(self) -> None:
@@ -242,8 +262,8 @@ def chunking_from_settings(backend: Backend, settings: Settings) -> Backend:
 
     Reads `chunk_chars` / `chunk_overlap` if the settings have them, else the defaults.
     """
-    max_chars = getattr(settings, "chunk_chars", DEFAULT_MAX_CHARS)
+    max_chars = settings.chunk_chars
     if not max_chars or isinstance(backend, ChunkingBackend):
         return backend
-    overlap = getattr(settings, "chunk_overlap", DEFAULT_OVERLAP)
+    overlap = settings.chunk_overlap
     return ChunkingBackend(backend, max_chars=int(max_chars), overlap=min(overlap, max_chars - 1))

@@ -26,6 +26,7 @@ from llm_extract.article import Article, make_doc_id
 from llm_extract.assemble import assemble
 from llm_extract.backends import Backend, ChatBackend, get_backend
 from llm_extract.cache import ResultCache, cache_key
+from llm_extract.chunking import chunking_from_settings
 from llm_extract.draft import schema_hash
 from llm_extract.errors import ConfigurationError, ConstraintNotHonouredError, LLMExtractError
 from llm_extract.models import ErrorInfo, ExtractionResult, Provenance, Usage
@@ -149,6 +150,8 @@ class Extractor:
     ):
         self.settings = settings or Settings()
         self.backend = backend or get_backend(self.settings)
+        if self.settings.chunk_chars:
+            self.backend = chunking_from_settings(self.backend, self.settings)
         self.strategy = getattr(self.backend, "strategy", None) or "single"
         self.template: PromptTemplate | None = (
             load_template(self._prompt_id(), self.settings.prompts_dir)
@@ -167,8 +170,9 @@ class Extractor:
             except (OSError, sqlite3.Error) as exc:
                 logger.warning("run log unavailable (%s); calls are not logged", exc)
         self.run_id = self.runlog.run_id if self.runlog else new_run_id()
-        if self.runlog is not None and hasattr(self.backend, "on_call"):
-            self.backend.on_call = self.runlog.observer
+        inner = getattr(self.backend, "inner", self.backend)  # through a chunking wrapper
+        if self.runlog is not None and hasattr(inner, "on_call"):
+            inner.on_call = self.runlog.observer
         self.prices = load_prices(self.settings.price_table)
         self.run_usage = Usage()
 
@@ -211,6 +215,7 @@ class Extractor:
             "max_tokens": s.max_tokens,
             "few_shot": s.few_shot,
             "keep_ungrounded": s.keep_ungrounded,
+            "chunk": [s.chunk_chars, s.chunk_overlap] if s.chunk_chars else None,
             "package_major": major_version(),
         }
 
@@ -241,11 +246,11 @@ class Extractor:
         )
 
     async def _ensure_probed(self) -> None:
-        if self._probed or not isinstance(self.backend, ChatBackend):
+        backend = getattr(self.backend, "inner", self.backend)  # through a chunking wrapper
+        if self._probed or not isinstance(backend, ChatBackend):
             return
         if self._probe_lock is None:
             self._probe_lock = asyncio.Lock()
-        backend = self.backend
 
         async def probe_once() -> None:
             try:

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         False, description="Also store prompts and responses in the run log."
     )
     keep_ungrounded: bool = False
+    chunk_chars: int = Field(
+        6000,
+        ge=0,
+        description="Split longer articles into chunks of this many characters (0: off).",
+    )
+    chunk_overlap: int = Field(400, ge=0, description="Characters repeated between chunks.")
     concurrency: int = Field(4, ge=1)
 
     @classmethod
