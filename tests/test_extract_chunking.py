@@ -9,7 +9,7 @@ from tests.conftest import seed_articles
 
 
 def _long_article() -> Article:
-    (id_a, text_a, pub), (_, text_b, _) = seed_articles()
+    (_, text_a, pub), (_, text_b, _) = seed_articles()
     return Article(doc_id="long", text=text_a + "\n\n" + text_b, published=pub)
 
 
