@@ -49,16 +49,21 @@ def _assert_grounded(result: ExtractionResult, text: str) -> None:
 
 
 @pytest.mark.vcr
-def test_seed_run_is_grounded_and_traceable(recorded_settings: Settings) -> None:
+def test_single_strategy_run_is_grounded_and_traceable(recorded_settings: Settings) -> None:
+    settings = recorded_settings.model_copy(update={"strategy": "single"})
     template = load_template("extract_v1")
-    results = _run_seeds(recorded_settings)
+    results = _run_seeds(settings)
     assert set(results) == {doc_id for doc_id, _, _ in seed_articles()}
     for doc_id, (result, text) in results.items():
         assert result.ok, result.error
         assert result.doc_id == doc_id
         prov = result.provenance
         assert prov is not None
-        assert (prov.backend, prov.model) == ("embedded", "SmolLM2-135M-Instruct")
+        assert (prov.backend, prov.model, prov.strategy) == (
+            "embedded",
+            "SmolLM2-135M-Instruct",
+            "single",
+        )
         assert (prov.prompt_id, prov.prompt_hash) == ("extract_v1", template.hash)
         assert result.usage.calls >= 1 and result.usage.prompt_tokens > 500
         _assert_grounded(result, text)
@@ -66,6 +71,28 @@ def test_seed_run_is_grounded_and_traceable(recorded_settings: Settings) -> None
         assert result.dropped == sum("dropped" in w for w in result.warnings)
         again = ExtractionResult.model_validate_json(result.model_dump_json())
         assert again.document == result.document
+
+
+@pytest.mark.vcr
+def test_sentences_strategy_flags_where_model_and_rules_disagree(
+    recorded_settings: Settings,
+) -> None:
+    results = _run_seeds(recorded_settings)  # the embedded default: sentences, code wins
+    labelled = 0
+    for result, text in results.values():
+        assert result.ok, result.error
+        assert result.provenance and result.provenance.strategy == "sentences"
+        assert result.provenance.prompt_id == "sentence_v1"
+        assert result.usage.calls > 1  # one small question per candidate sentence
+        _assert_grounded(result, text)
+        for event in result.events:
+            verdicts = [f for f in event.flags if f == "model_agrees" or f.startswith("disputed")]
+            labelled += len(verdicts)
+            for flag in verdicts:
+                if flag.startswith("disputed"):
+                    assert flag.endswith("code wins")
+                    assert f"rules read {event.sub_event_type.value}" in flag
+    assert labelled > 0
 
 
 @pytest.mark.vcr
