@@ -119,13 +119,21 @@ def places_agree(a: Location, b: Location) -> bool:
     )
 
 
-def dates_overlap(a: DateRange, b: DateRange) -> bool:
-    """Both dated and [start, end] intersect (an open end is unbounded). Undated events
-    never merge: place and type alone are too weak to call two reports one event."""
+REPORTING_SLACK = dt.timedelta(days=1)
+"""Two articles published on different days date one event a day apart ("today" in one is
+"yesterday" in the other, "over 48 hours" ends on each one's own reporting day)."""
+
+
+def dates_overlap(a: DateRange, b: DateRange, slack: dt.timedelta = dt.timedelta(0)) -> bool:
+    """Both dated and [start, end] intersect, each widened by `slack` (an open end is
+    unbounded). Undated events never merge: place and type alone are too weak to call two
+    reports one event."""
     if (a.start is None and a.end is None) or (b.start is None and b.end is None):
         return False
     a0, a1 = a.start or dt.date.min, a.end or dt.date.max
     b0, b1 = b.start or dt.date.min, b.end or dt.date.max
+    if slack and dt.date.min + slack < min(a0, b0) and max(a1, b1) < dt.date.max - slack:
+        return max(a0, b0) - slack <= min(a1, b1) + slack
     return max(a0, b0) <= min(a1, b1)
 
 
@@ -194,13 +202,13 @@ def _item(doc: Document, event: Event) -> _Item:
 
 def same_event(a: _Item, b: _Item) -> bool:
     """The consolidation rule for two reports from different articles."""
-    return (
-        a.doc.doc_id != b.doc.doc_id
-        and sub_types_compatible(a.event, b.event)
-        and dates_overlap(a.event.date, b.event.date)
-        and places_agree(a.event.location, b.event.location)
-        and actors_agree(a.actors, b.actors)
-    )
+    if a.doc.doc_id == b.doc.doc_id or not places_agree(a.event.location, b.event.location):
+        return False
+    if not actors_agree(a.actors, b.actors):
+        return False
+    if a.event.sub_event_type == b.event.sub_event_type:  # the same act: allow reporting lag
+        return dates_overlap(a.event.date, b.event.date, REPORTING_SLACK)
+    return sub_types_compatible(a.event, b.event) and dates_overlap(a.event.date, b.event.date)
 
 
 def _strength(a: _Item, b: _Item) -> float:
