@@ -79,6 +79,19 @@ def _grounded_quote(ctx: _Context, span: Span, quote: str, path: str) -> str:
     return found
 
 
+def _ground_or_drop(ctx: _Context, quote: str, path: str) -> tuple[Span, str, list[str]] | None:
+    """Align a record's quote: its span, the article's own words, and its flags; or None
+    (counted and reported) when it is not in the article and ungrounded records go."""
+    span = ctx.ground(quote)
+    if span.status is not AlignmentStatus.NOT_FOUND:
+        return span, _grounded_quote(ctx, span, quote, f"{path}.evidence"), []
+    if not ctx.keep_ungrounded:
+        ctx.out.dropped += 1
+        ctx.out.warnings.append(f"dropped {path}: evidence not found in the article")
+        return None
+    return span, quote, [UNGROUNDED]
+
+
 def _actor_id(ctx: _Context, name: str, hint: DraftActor | None = None) -> str | None:
     """Resolve a surface name to an actor id, creating the actor on first sight."""
     surface = name.strip()
@@ -155,15 +168,11 @@ def _events(ctx: _Context, draft: Draft, extra_flags: dict[int, list[str]]) -> l
     seen: set[tuple[object, ...]] = set()
     for i, de in enumerate(draft.events):
         path = f"events[{i}]"
-        span = ctx.ground(de.evidence)
-        flags: list[str] = list(extra_flags.get(i, []))
-        if span.status is AlignmentStatus.NOT_FOUND:
-            if not ctx.keep_ungrounded:
-                ctx.out.dropped += 1
-                ctx.out.warnings.append(f"dropped {path}: evidence not found in the article")
-                continue
-            flags.append(UNGROUNDED)
-        evidence = _grounded_quote(ctx, span, de.evidence, f"{path}.evidence")
+        grounded = _ground_or_drop(ctx, de.evidence, path)
+        if grounded is None:
+            continue
+        span, evidence, flags = grounded
+        flags = [*extra_flags.get(i, []), *flags]
         location = normalize_location(de.location, ctx.text)
         if de.admin1 and not location.admin1:
             location.admin1 = de.admin1
@@ -227,15 +236,10 @@ def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casual
     seen: set[tuple[object, ...]] = set()
     for i, dc in enumerate(draft.casualties):
         path = f"casualties[{i}]"
-        span = ctx.ground(dc.evidence)
-        flags: list[str] = []
-        if span.status is AlignmentStatus.NOT_FOUND:
-            if not ctx.keep_ungrounded:
-                ctx.out.dropped += 1
-                ctx.out.warnings.append(f"dropped {path}: evidence not found in the article")
-                continue
-            flags.append(UNGROUNDED)
-        evidence = _grounded_quote(ctx, span, dc.evidence, f"{path}.evidence")
+        grounded = _ground_or_drop(ctx, dc.evidence, path)
+        if grounded is None:
+            continue
+        span, evidence, flags = grounded
         count = _count(ctx, dc.count_text, evidence, f"{path}.count") or Count(text=dc.count_text)
         key = (dc.outcome, count.best, span.start)
         if key in seen:

@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 import httpx2
-import openai
 import pytest
 
 from llm_extract.backends import get_backend
@@ -20,50 +19,16 @@ from llm_extract.draft import Draft
 from llm_extract.errors import ConfigurationError
 from llm_extract.extract import run_sync
 from llm_extract.settings import Settings
+from tests.mock_openai import answering, route_openai
 
 EMPTY_DRAFT = json.dumps({"actors": [], "events": [], "casualties": []})
-
-
-def _completion(body: dict[str, Any]) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": EMPTY_DRAFT}
-    if body.get("tools"):
-        name = body["tools"][0]["function"]["name"]
-        message = {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": "call_1",
-                    "type": "function",
-                    "function": {"name": name, "arguments": EMPTY_DRAFT},
-                }
-            ],
-        }
-    return {
-        "id": "cmpl-test",
-        "object": "chat.completion",
-        "created": 0,
-        "model": body["model"],
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-    }
 
 
 @pytest.fixture
 def wire(monkeypatch: pytest.MonkeyPatch) -> list[httpx2.Request]:
     """Route every openai client through a transport that records requests."""
     seen: list[httpx2.Request] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        seen.append(request)
-        return httpx2.Response(200, json=_completion(json.loads(request.content)))
-
-    class Recorded(openai.AsyncOpenAI):
-        def __init__(self, **kwargs: Any) -> None:
-            kwargs["http_client"] = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-            super().__init__(**kwargs)
-
-    monkeypatch.setattr(openai, "AsyncOpenAI", Recorded)
+    route_openai(monkeypatch, answering(EMPTY_DRAFT, seen))
     return seen
 
 
