@@ -64,7 +64,10 @@ class _Clients:
     def __init__(self, base_url: str, extractor: Extractor) -> None:
         self.extractor = extractor
         backend = extractor.backend
-        assert isinstance(backend, ChatBackend)
+        while not isinstance(backend, ChatBackend) and hasattr(backend, "inner"):
+            backend = backend.inner  # e.g. the ChunkingBackend wrapper around the chat backend
+        if not isinstance(backend, ChatBackend):
+            raise TypeError(f"benchmark 1 needs a chat backend, got {type(backend).__name__}")
         self.backend = backend
         self.raw = openai.AsyncOpenAI(base_url=base_url, api_key="bench", max_retries=0)
         self.patched = instructor.from_openai(

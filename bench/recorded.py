@@ -8,6 +8,7 @@ machine, so its figures come from the cassettes the seed tests replay: the serve
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +24,15 @@ CASSETTES = ROOT / "cassettes" / "test_recorded_seeds"
 
 @dataclass
 class RecordedCall:
+    """One seed article in one cassette: its requests summed (the probe left out).
+
+    The `single` strategy sends one request per article; `sentences` sends one per
+    candidate sentence, so `requests` says which it was.
+    """
+
     cassette: str
     seed: str
+    requests: int
     seconds: float
     prompt_tokens: int
     completion_tokens: int
@@ -35,6 +43,9 @@ class RecordedCall:
         return self.completion_tokens / self.seconds if self.seconds else 0.0
 
 
+_ARTICLE = re.compile(r"<article>\s*(.*?)\s*</article>", re.S)
+
+
 def _header(headers: dict[str, Any], name: str) -> str | None:
     for key, value in headers.items():
         if key.lower() == name:
@@ -42,10 +53,23 @@ def _header(headers: dict[str, Any], name: str) -> str | None:
     return None
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _seed_of(request_body: str, seeds: dict[str, str]) -> str | None:
+    """The seed whose text holds the article (or sentence) of the request's last turn."""
+    try:
+        messages = json.loads(request_body).get("messages") or []
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    users = [str(m.get("content")) for m in messages if m.get("role") == "user"]
+    found = _ARTICLE.search(users[-1]) if users else None
+    if found is None:
+        return None
+    snippet = _squash(found.group(1))[:120]
     for name, text in seeds.items():
-        probe = text.strip().split("\n", 1)[0][:80]
-        if probe and json.dumps(probe)[1:-1] in request_body:
+        if snippet and snippet in _squash(text):
             return name
     return None
 
@@ -75,9 +99,9 @@ def cassettes(folder: Path = CASSETTES) -> Iterator[tuple[str, str, str]]:
 
 
 def read(folder: Path = CASSETTES) -> list[RecordedCall]:
-    """One row per extraction request (the constraint probe is left out)."""
+    """One row per (cassette, seed article), requests summed; probes left out."""
     seeds = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
-    calls: list[RecordedCall] = []
+    rows: dict[tuple[str, str], RecordedCall] = {}
     for name, text, _where in cassettes(folder):
         data = yaml.safe_load(text) or {}
         for item in data.get("interactions", []):
@@ -89,18 +113,18 @@ def read(folder: Path = CASSETTES) -> list[RecordedCall]:
             if "ProbeAnswer" in body:
                 continue
             seed = _seed_of(body, seeds)
+            if seed is None:
+                continue
             headers = response.get("headers") or {}
             ms = _header(headers, "openai-processing-ms")
             raw = (response.get("body") or {}).get("string") or "{}"
             usage = json.loads(raw).get("usage") or {}
-            calls.append(
-                RecordedCall(
-                    cassette=name,
-                    seed=seed or "?",
-                    seconds=float(ms) / 1000.0 if ms else 0.0,
-                    prompt_tokens=int(usage.get("prompt_tokens", 0)),
-                    completion_tokens=int(usage.get("completion_tokens", 0)),
-                    recorded_at=_header(headers, "date") or "?",
-                )
+            row = rows.setdefault(
+                (name, seed),
+                RecordedCall(name, seed, 0, 0.0, 0, 0, _header(headers, "date") or "?"),
             )
-    return calls
+            row.requests += 1
+            row.seconds += float(ms) / 1000.0 if ms else 0.0
+            row.prompt_tokens += int(usage.get("prompt_tokens", 0))
+            row.completion_tokens += int(usage.get("completion_tokens", 0))
+    return list(rows.values())
