@@ -150,8 +150,9 @@ class Extractor:
     ):
         self.settings = settings or Settings()
         self.backend = backend or get_backend(self.settings)
-        if self.settings.chunk_chars:
-            self.backend = chunking_from_settings(self.backend, self.settings)
+        # Drafts go through a chunking wrapper (a pass-through for short articles); the
+        # backend itself stays what the settings chose, for probing, logging and users.
+        self.drafter = chunking_from_settings(self.backend, self.settings)
         self.strategy = getattr(self.backend, "strategy", None) or "single"
         self.template: PromptTemplate | None = (
             load_template(self._prompt_id(), self.settings.prompts_dir)
@@ -170,9 +171,8 @@ class Extractor:
             except (OSError, sqlite3.Error) as exc:
                 logger.warning("run log unavailable (%s); calls are not logged", exc)
         self.run_id = self.runlog.run_id if self.runlog else new_run_id()
-        inner = getattr(self.backend, "inner", self.backend)  # through a chunking wrapper
-        if self.runlog is not None and hasattr(inner, "on_call"):
-            inner.on_call = self.runlog.observer
+        if self.runlog is not None and hasattr(self.backend, "on_call"):
+            self.backend.on_call = self.runlog.observer
         self.prices = load_prices(self.settings.price_table)
         self.run_usage = Usage()
 
@@ -246,11 +246,11 @@ class Extractor:
         )
 
     async def _ensure_probed(self) -> None:
-        backend = getattr(self.backend, "inner", self.backend)  # through a chunking wrapper
-        if self._probed or not isinstance(backend, ChatBackend):
+        if self._probed or not isinstance(self.backend, ChatBackend):
             return
         if self._probe_lock is None:
             self._probe_lock = asyncio.Lock()
+        backend = self.backend
 
         async def probe_once() -> None:
             try:
@@ -296,7 +296,7 @@ class Extractor:
                 return hit
         await self._ensure_probed()
         t0 = time.perf_counter()
-        outcome = await self.backend.draft(article, self.template)
+        outcome = await self.drafter.draft(article, self.template)
         t1 = time.perf_counter()
         built = assemble(
             outcome.draft,

@@ -16,7 +16,8 @@ def _long_article() -> Article:
 def test_long_article_goes_through_chunks_and_stays_grounded() -> None:
     article = _long_article()
     extractor = Extractor(Settings(backend="rules", cache=False, runlog=False, chunk_chars=2500))
-    assert isinstance(extractor.backend, ChunkingBackend)
+    assert isinstance(extractor.drafter, ChunkingBackend)
+    assert extractor.backend.name == "rules"  # the backend itself is not replaced
     assert extractor.provenance.backend == "rules"
     result = extractor.extract(article)
     assert result.ok, result.error
