@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from llm_extract.errors import ConfigurationError
 from llm_extract.ontology import ActorType, EventType, SubEventType
 
-PACKAGED_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+PACKAGED_PROMPTS = Path(__file__).resolve().parent / "templates"  # -> the top-level prompts/
 TEMPLATE_FILES = ("system.j2", "user.j2", "examples.json")
 
 Message = dict[str, Any]
@@ -34,15 +34,7 @@ _ENV = SandboxedEnvironment(
 
 
 def _prompt_dirs(extra: Path | None) -> list[Path]:
-    dirs = [extra] if extra else []
-    dirs.append(PACKAGED_PROMPTS)
-    try:  # installed from a wheel: templates ship as package data
-        from importlib.resources import files
-
-        dirs.append(Path(str(files("llm_extract") / "prompts")))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover - defensive
-        pass
-    return dirs
+    return [extra, PACKAGED_PROMPTS] if extra else [PACKAGED_PROMPTS]
 
 
 def neutralise_markers(article: str) -> str:
