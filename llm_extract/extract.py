@@ -344,19 +344,27 @@ class Extractor:
         return result
 
     async def aextract_many(self, articles: Iterable[Article]) -> AsyncIterator[ExtractionResult]:
-        """Results in completion order, at most `settings.concurrency` in flight."""
-        limit = asyncio.Semaphore(self.settings.concurrency)
+        """Results in completion order, at most `settings.concurrency` in flight.
 
-        async def one(article: Article) -> ExtractionResult:
-            async with limit:
-                return await self.aextract_or_error(article)
-
-        tasks = [asyncio.create_task(one(a)) for a in articles]
+        Articles are pulled from the iterable only as slots free up, so a generator over
+        a huge input is never read ahead: memory stays flat however many documents come.
+        """
+        source = iter(articles)
+        pending: set[asyncio.Task[ExtractionResult]] = set()
         try:
-            for next_done in asyncio.as_completed(tasks):
-                yield await next_done
+            while True:
+                while len(pending) < self.settings.concurrency:
+                    article = next(source, None)
+                    if article is None:
+                        break
+                    pending.add(asyncio.create_task(self.aextract_or_error(article)))
+                if not pending:
+                    return
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    yield task.result()
         finally:
-            for task in tasks:
+            for task in pending:
                 task.cancel()
 
     def extract(

@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 import functools
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -203,11 +203,12 @@ class BatchRun:
             with open_writer(
                 self.output, self.fmt, resume=self.resume, stream=self.stdout
             ) as writer:
-                articles, bad = self._plan(reader.read(sources), writer, summary)
+                counted = "-" not in sources  # stdin cannot be read twice
+                if counted:
+                    self._count(reader.read(sources), writer, summary)
                 if self.listener:
                     self.listener.started(summary)
-                for item in bad:
-                    self._record(input_error(item), writer, summary, started)
+                articles = self._stream(reader.read(sources), writer, summary, started, counted)
                 async for result in extractor.aextract_many(articles):
                     self._record(result, writer, summary, started)
         finally:
@@ -215,30 +216,49 @@ class BatchRun:
             await extractor.aclose()
         return summary
 
-    def _plan(
+    def _count(
+        self, items: Iterable[Article | BadInput], writer: ResultWriter, summary: RunSummary
+    ) -> None:
+        """A first pass that keeps only ids: how many documents to run, resumed, repeated."""
+        seen: set[str] = set()
+        for item in items:
+            if item.doc_id in writer.done:
+                summary.resumed += 1
+            elif item.doc_id in seen:
+                summary.duplicates.append(item.doc_id)
+            else:
+                seen.add(item.doc_id)
+                summary.total += 1
+
+    def _stream(
         self,
         items: Iterable[Article | BadInput],
         writer: ResultWriter,
         summary: RunSummary,
-    ) -> tuple[list[Article], list[BadInput]]:
-        """What to run: skip what the output already has and ids seen earlier this run."""
+        started: float,
+        counted: bool,
+    ) -> Iterator[Article]:
+        """Articles to run, read lazily so memory stays flat however long the input is.
+
+        Documents the output already has and ids seen earlier this run are skipped; a bad
+        input becomes its error record as it is met.
+        """
         seen: set[str] = set()
-        articles: list[Article] = []
-        bad: list[BadInput] = []
         for item in items:
-            if item.doc_id in writer.done:
-                summary.resumed += 1
-                continue
             if item.doc_id in seen:
-                summary.duplicates.append(item.doc_id)
+                if not counted:
+                    summary.duplicates.append(item.doc_id)
+                continue
+            if item.doc_id in writer.done:
+                summary.resumed += 0 if counted else 1
                 continue
             seen.add(item.doc_id)
+            if not counted:
+                summary.total += 1
             if isinstance(item, BadInput):
-                bad.append(item)
+                self._record(input_error(item), writer, summary, started)
             else:
-                articles.append(item)
-        summary.total = len(articles) + len(bad)
-        return articles, bad
+                yield item
 
     def _record(
         self,
