@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -89,6 +90,13 @@ def cli(args: list[str], base_url: str, state: Path) -> tuple[int, float, float]
 
 def run(sizes: tuple[int, ...] = (10_000, 100_000), pool: int = 1000) -> MemoryFigures:
     state = scratch_dir("memory", tmpfs=True)
+    try:
+        return _run(state, sizes, pool)
+    finally:  # tmpfs is memory: leave nothing behind
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def _run(state: Path, sizes: tuple[int, ...], pool: int) -> MemoryFigures:
     figures = MemoryFigures(pool=pool)
     with ServerProcess(latency=0.0) as server:
         pool_file = state / "pool.jsonl"
