@@ -338,8 +338,8 @@ NOTES = """## Targets not met and what stands in the way
 
 {overhead_note}
 - Benchmark 3 is dominated by fix 1 (each cache hit recomputes the Draft JSON schema).
-- Benchmark 4 grows with N because the runner and `aextract_many` hold every input and
-  every result until the batch ends (fix 3); streaming needs changes in three files.
+- Benchmark 4 grows with N because the JSONL reader holds whole input files, in
+  several copies, while the run streams everything else (fix 3).
 - Benchmark 2 is bound by client CPU per document (fix 4).
 
 Proposed fixes (in files this package does not own; measured above via `bench/whatif.py`):
@@ -357,21 +357,17 @@ Proposed fixes (in files this package does not own; measured above via `bench/wh
    `_compiled(source: str) -> Template` used in place of `_ENV.from_string`; the stable
    `prefix(few_shot)` messages can also be memoised per template (e.g. a dict keyed by
    `few_shot` stored with `object.__setattr__`, the dataclass being frozen).
-3. Streaming memory (`llm_extract/runner.py`, `readers.py`, `extract.py`), bench 4:
-   - `readers.Reader.read_one` reads a whole JSONL file (`path.read_bytes()`, then
-     `_decode`, then `splitlines()`): three copies of the file in memory before the
-     first article. Open `.jsonl` files in text mode and iterate line by line
-     (`for lineno, line in enumerate(handle, 1)`), checking each line's size.
-   - `runner.BatchRun._plan` materialises every `Article` in a list before the first
-     extraction. Make it a generator that yields articles (and routes `BadInput`s to the
-     writer as they come), keeping only the `seen` id set; `summary.total` becomes a
-     running count (or a separate cheap line count for the progress bar).
-   - `extract.Extractor.aextract_many` creates one task per article up front
-     (`[asyncio.create_task(one(a)) for a in articles]`) and keeps every task, and so
-     every result, referenced until the batch ends. Pull from the iterator lazily
-     instead: keep at most `concurrency` tasks in flight (`asyncio.wait(...,
-     return_when=FIRST_COMPLETED)`, refill from the iterator, yield finished results and
-     drop them).
+3. Streaming memory, bench 4. `Extractor.aextract_many` and `BatchRun` now stream
+   (commit "Stream batches"), yet peak RSS still grows about 6x from 10k to 100k
+   documents: `llm_extract/readers.py`, `Reader.read_one` reads a whole JSONL file
+   (`path.read_bytes()`), decodes it (`_decode`: a second copy, up to 4 bytes a
+   character once the text holds non-ASCII) and `_read_jsonl` splits it
+   (`text.splitlines()`: a third). Reading a 78 MB JSONL with `Reader` alone peaks at
+   450 MB. Fix: for `.jsonl` paths, open the file in binary mode and iterate it line
+   by line (`for lineno, raw in enumerate(handle, start=1)`), decoding and size-checking
+   each line on its own (keep the NUL/UTF-8 checks per line, and the empty-file check
+   as "no non-blank line seen"); stdin JSONL the same way over `self._stdin`. The
+   runner's id-only counting pass then also stays flat.
 4. Concurrency (bench 2) is bound by client CPU: at ~15-30 ms of Python per document,
    one core serves fewer documents per second than 16 slots at 200 ms need (80/s).
    Fixes 1 and 2 raise it; what remains is mostly instructor and the openai client
