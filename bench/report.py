@@ -157,7 +157,7 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
         peaks = ", ".join(f"{r.peak_rss_mb:,.0f} MB at N={r.n:,}" for r in mem.runs)
         out.append(f"| 4 | peak RSS of `llm-extract run` | {peaks} (x{_f(mem.growth)}) | "
                    f"<= {mem.target_mb:.0f} MB, flat | {_met(mem.met and mem.growth < 1.2)} | "
-                   "needs the runner fix below |")  # fmt: skip
+                   "needs the reader fix (3) below |")  # fmt: skip
     pr = fig.get("peer")
     if pr:
         shown = (f"{_f(pr.throughput_ratio)}x langextract's throughput"
