@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,7 +77,12 @@ class Draft(_Draft):
     casualties: list[DraftCasualty] = Field(max_length=8)
 
 
+@lru_cache(maxsize=16)
 def schema_hash(model: type[BaseModel] = Draft) -> str:
-    """Stable hash of a response schema; a changed schema must miss the cache."""
+    """Stable hash of a response schema; a changed schema must miss the cache.
+
+    Cached: building a JSON Schema costs milliseconds and the answer never changes
+    within a process, but it is asked for every document.
+    """
     canonical = json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]

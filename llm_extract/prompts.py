@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from llm_extract.errors import ConfigurationError
@@ -31,6 +31,12 @@ Message = dict[str, Any]
 _ENV = SandboxedEnvironment(
     undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
 )
+
+
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    """Compile a template once per process; rendering is then cheap per document."""
+    return _ENV.from_string(source)
 
 
 def _prompt_dirs(extra: Path | None) -> list[Path]:
@@ -60,7 +66,7 @@ class PromptTemplate:
         }
 
     def render_user(self, article: str, published: dt.date | str | None) -> str:
-        return _ENV.from_string(self.user).render(
+        return _compiled(self.user).render(
             article=neutralise_markers(article),
             published=str(published) if published else None,
             **self._context(),
@@ -69,7 +75,7 @@ class PromptTemplate:
     def prefix(self, few_shot: bool = True) -> list[Message]:
         """The byte-stable part: system text and few-shot turns."""
         messages: list[Message] = [
-            {"role": "system", "content": _ENV.from_string(self.system).render(**self._context())}
+            {"role": "system", "content": _compiled(self.system).render(**self._context())}
         ]
         if few_shot:
             for ex in self.examples:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -207,7 +208,11 @@ class Reader:
             if path.is_dir():
                 raise InputError("is a directory")
             size = path.stat().st_size
-            if path.suffix.lower() != ".jsonl" and size > self.max_bytes:
+            if path.suffix.lower() == ".jsonl":
+                with path.open("rb") as stream:  # line by line: memory flat for any size
+                    yield from self._read_jsonl(stream, source)
+                return
+            if size > self.max_bytes:
                 raise InputError(
                     f"{size} bytes is over the {self.max_bytes}-byte limit (--max-bytes)"
                 )
@@ -217,9 +222,6 @@ class Reader:
             return
         except OSError as exc:
             yield BadInput(doc_id, source, f"unreadable: {exc.strerror or exc}")
-            return
-        if path.suffix.lower() == ".jsonl":
-            yield from self._read_jsonl(data, source)
             return
         try:
             text = _decode(data, source)
@@ -241,12 +243,15 @@ class Reader:
 
     def _read_stdin(self) -> Iterator[InputItem]:
         stream = self._stdin if self._stdin is not None else sys.stdin.buffer
-        data = stream.read(self.max_bytes + 1)
+        head = stream.readline()
+        while head and not head.strip():
+            head = stream.readline()
+        if head.lstrip()[:1] == b"{":  # JSONL: stream it line by line
+            yield from self._read_jsonl(itertools.chain([head], stream), "<stdin>")
+            return
+        data = head + stream.read(self.max_bytes + 1 - len(head))
         if len(data) > self.max_bytes:
             yield BadInput("stdin", STDIN, f"over the {self.max_bytes}-byte limit (--max-bytes)")
-            return
-        if data.lstrip()[:1] == b"{":
-            yield from self._read_jsonl(data, "<stdin>")
             return
         try:
             text = _decode(data, "<stdin>")
@@ -255,23 +260,30 @@ class Reader:
             return
         yield Article(doc_id=make_doc_id(text), text=text, published=self.published)
 
-    def _read_jsonl(self, data: bytes, source: str) -> Iterator[InputItem]:
-        """One article per line: `id` (or `doc_id`), `text`, optional published/source/url."""
+    def _read_jsonl(self, lines: Iterable[bytes], source: str) -> Iterator[InputItem]:
+        """One article per line: `id` (or `doc_id`), `text`, optional published/source/url.
+
+        Read and decoded one line at a time, so a huge file never sits in memory.
+        """
         stem = Path(source).stem if source != "<stdin>" else "stdin"
-        try:
-            text = _decode(data, source)
-        except InputError as exc:
-            yield BadInput(stem, source, str(exc))
-            return
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
+        any_line = False
+        for lineno, raw in enumerate(lines, start=1):
+            if lineno == 1 and b"\x00" in raw[:_SNIFF_BYTES]:
+                yield BadInput(stem, source, "binary file (NUL bytes), not text")
+                return
+            if not raw.strip():
                 continue
+            any_line = True
             where = f"{source}:{lineno}"
             fallback_id = f"{stem}:{lineno}"
+            line = ""
             try:
+                line = _decode(raw, where)
                 yield self._jsonl_article(line, where)
             except InputError as exc:
                 yield BadInput(_line_id(line) or fallback_id, where, str(exc))
+        if not any_line:
+            yield BadInput(stem, source, "empty file")
 
     def _jsonl_article(self, line: str, where: str) -> Article:
         if len(line.encode("utf-8")) > self.max_bytes:
