@@ -323,3 +323,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             self._send(200, fake.completion(body, outcome))
+
+
+SAMPLE_TEXT = "Fighters clashed with soldiers near Goma on Tuesday. Residents fled."
+
+
+def settings_for(server: FakeServer, tmp_path: Any, **overrides: Any) -> Any:
+    """Settings that talk to `server`, with cache and run log under `tmp_path` and quick
+    retries, so tests exercise the real retry paths in milliseconds."""
+    from llm_extract.settings import Settings
+
+    values: dict[str, Any] = {
+        "backend": "llamacpp",
+        "base_url": server.base_url,
+        "cache_dir": tmp_path / "cache",
+        "runlog_path": tmp_path / "runlog.sqlite3",
+        "timeout": 2.0,
+        "retry_initial": 0.0,
+        "retry_max_backoff": 0.01,
+        **overrides,
+    }
+    return Settings(**values)

@@ -19,23 +19,9 @@ from llm_extract.cache_cli import register
 from llm_extract.extract import Extractor
 from llm_extract.models import Document, ErrorInfo, ExtractionResult, Usage
 from llm_extract.settings import Settings
-from tests.fake_server import FakeServer
+from tests.fake_server import SAMPLE_TEXT, FakeServer, settings_for
 
-TEXT = "Fighters clashed with soldiers near Goma on Tuesday. Residents fled."
-
-
-def settings_for(server: FakeServer, tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "backend": "llamacpp",
-        "base_url": server.base_url,
-        "cache_dir": tmp_path / "cache",
-        "runlog_path": tmp_path / "runlog.sqlite3",
-        "timeout": 2.0,
-        "retry_initial": 0.0,
-        "retry_max_backoff": 0.01,
-        **overrides,
-    }
-    return Settings(**values)
+TEXT = SAMPLE_TEXT
 
 
 def extract(settings: Settings, article: Article) -> ExtractionResult:

@@ -7,7 +7,6 @@ import asyncio
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import typer
 from typer.testing import CliRunner
@@ -18,23 +17,9 @@ from llm_extract.cache_cli import register
 from llm_extract.extract import Extractor
 from llm_extract.runlog import RunLog, bind_doc, query, summary
 from llm_extract.settings import Settings
-from tests.fake_server import FakeServer
+from tests.fake_server import SAMPLE_TEXT, FakeServer, settings_for
 
-TEXT = "Fighters clashed with soldiers near Goma on Tuesday. Residents fled."
-
-
-def settings_for(server: FakeServer, tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "backend": "llamacpp",
-        "base_url": server.base_url,
-        "cache_dir": tmp_path / "cache",
-        "runlog_path": tmp_path / "runlog.sqlite3",
-        "timeout": 2.0,
-        "retry_initial": 0.0,
-        "retry_max_backoff": 0.01,
-        **overrides,
-    }
-    return Settings(**values)
+TEXT = SAMPLE_TEXT
 
 
 def run(settings: Settings, docs: list[Article]) -> str:
