@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from bench import overhead, warm_cache
+from bench import concurrency, overhead, warm_cache
+from bench.history import BEFORE
 from bench.machine import describe
 from bench.report import QUICK, Results, render
 
@@ -40,3 +41,15 @@ def test_report_renders_the_figures_it_was_given() -> None:
     text = render(results, QUICK, "python -m bench --quick", 1.0)
     assert "| 3 | warm cache rerun (N=10) | 20 docs/s, 0 model calls" in text
     assert "**not met**" in text  # 20 docs/s is under the 1,000 docs/s target
+
+
+def test_report_sets_this_runs_figure_beside_the_recorded_before_figure() -> None:
+    results = Results(describe())
+    results.figures["concurrency"] = concurrency.ConcurrencyFigures(
+        n=32, latency_s=0.05, concurrency=16, wall_s=0.2, ideal_s=0.1, efficiency=0.5, ok=32
+    )
+    text = render(results, QUICK, "python -m bench --quick", 1.0)
+    before = f"{BEFORE.concurrency_efficiency:.2f}"
+    assert f"| 2 | concurrency efficiency | {before} | 0.50 |" in text
+    assert "| 1 | per-document overhead |" in text and "| not run |" in text
+    assert "Benchmark 2, 0.50 against 0.9" in text  # an unmet target is explained

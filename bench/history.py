@@ -1,0 +1,90 @@
+"""Figures measured before the profiling fixes, kept as history (never re-measured).
+
+Copied from the BENCHMARKS.md committed at 77b14f9 ("BENCHMARKS.md: memory row points
+at the reader fix"), a full `python -m bench` run of 2026-11-21 06:52 UTC, 354 s, on the
+same 2-core machine. That run already included 05353f5 ("Stream batches"); the run
+committed at 677f866, just before it landed, measured 2,514 MB at N=100,000.
+The report sets them beside the current run's figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BEFORE_COMMIT = "77b14f9"
+BEFORE_DATE = "2026-11-21"
+
+
+@dataclass(frozen=True)
+class BeforeFigures:
+    """The four targets' figures as measured at BEFORE_COMMIT, plus the peer ratio."""
+
+    overhead_vs_bare: float
+    overhead_vs_instructor: float
+    overhead_ms: float  # llm-extract `aextract`, ms per document
+    concurrency_efficiency: float
+    warm_docs_per_s: float
+    memory_peak_mb: tuple[tuple[int, float], ...]  # (N documents, peak RSS MB)
+    peer_ratio: float  # llm-extract's throughput over langextract 1.7.1's
+
+
+BEFORE = BeforeFigures(
+    overhead_vs_bare=4.56,
+    overhead_vs_instructor=2.01,
+    overhead_ms=14.29,
+    concurrency_efficiency=0.71,
+    warm_docs_per_s=450.0,
+    memory_peak_mb=((10_000, 381.0), (100_000, 2_211.0)),
+    peer_ratio=1.98,
+)
+
+
+COMMITS: dict[str, str] = {
+    "05353f5": "Stream batches: aextract_many pulls articles only as slots free up, and run "
+    "reads its inputs lazily after an id-only counting pass, so memory no longer grows "
+    "with the number of documents",
+    "fe20603": "Speed and memory fixes found by the benchmarks: schema_hash cached, "
+    "templates compiled once, JSONL inputs (files and stdin) read line by line instead "
+    "of whole",
+}
+
+
+@dataclass(frozen=True)
+class Fix:
+    name: str
+    commit: str  # a key of COMMITS
+    changed: str
+
+
+FIXES: tuple[Fix, ...] = (
+    Fix(
+        "batches streamed",
+        "05353f5",
+        "`Extractor.aextract_many` keeps a bounded pool of at most `concurrency` tasks "
+        "instead of creating one task per article up front, and `llm-extract run` counts "
+        "its inputs in an id-only pass, then reads them lazily. It landed just before the "
+        "'before' run, so its effect is inside the 'before' figures: at N=100,000 peak RSS "
+        "went from 2,514 MB (run committed at 677f866) to 2,211 MB only, because the JSONL "
+        "reader still held whole files.",
+    ),
+    Fix(
+        "schema_hash memoised",
+        "fe20603",
+        "`draft.schema_hash` rebuilt and hashed the Draft JSON schema at least twice per "
+        "document (cache key, provenance); now computed once per model (benchmarks 1-3).",
+    ),
+    Fix(
+        "Jinja templates compiled once",
+        "fe20603",
+        "`prompts._compiled` compiles each template source once per process instead of "
+        "on every render, five compiles per document with few-shot examples "
+        "(benchmarks 1 and 2).",
+    ),
+    Fix(
+        "JSONL read line by line",
+        "fe20603",
+        "the reader iterates JSONL files and stdin line by line instead of reading a file "
+        "whole, decoding it and splitting it (three copies of the input); the runner's "
+        "counting pass is flat too (benchmark 4).",
+    ),
+)
