@@ -343,6 +343,19 @@ class Extractor:
         self.run_usage = self.run_usage.add(result.usage)
         return result
 
+    @property
+    def document_slots(self) -> int:
+        """Documents in flight: `concurrency`, but no more than the server takes at once.
+
+        llama.cpp decodes one request at a time and reuses the previous prompt's prefix;
+        interleaving documents' requests defeats that reuse (measured: 86 s against 17 s
+        for the two seeds with the sentences strategy), so such servers get one document
+        at a time.
+        """
+        profile = getattr(self.backend, "profile", None)
+        cap = getattr(profile, "max_concurrency", None)
+        return min(self.settings.concurrency, cap) if cap else self.settings.concurrency
+
     async def aextract_many(self, articles: Iterable[Article]) -> AsyncIterator[ExtractionResult]:
         """Results in completion order, at most `settings.concurrency` in flight.
 
@@ -351,9 +364,10 @@ class Extractor:
         """
         source = iter(articles)
         pending: set[asyncio.Task[ExtractionResult]] = set()
+        slots = self.document_slots
         try:
             while True:
-                while len(pending) < self.settings.concurrency:
+                while len(pending) < slots:
                     article = next(source, None)
                     if article is None:
                         break

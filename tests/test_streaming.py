@@ -35,3 +35,10 @@ def test_aextract_many_never_reads_ahead_of_its_slots() -> None:
     ids = run_sync(go())
     assert sorted(ids) == sorted(f"d{i}" for i in range(50))  # each exactly once
     assert in_flight_max <= 3  # never more than `concurrency` articles held at once
+
+
+def test_one_document_at_a_time_for_servers_that_decode_one_request_at_a_time() -> None:
+    local = Extractor(Settings(backend="llamacpp", concurrency=8, cache=False, runlog=False))
+    hosted = Extractor(Settings(backend="vllm", model="m", concurrency=8, runlog=False))
+    rules = Extractor(Settings(backend="rules", concurrency=8, cache=False, runlog=False))
+    assert (local.document_slots, hosted.document_slots, rules.document_slots) == (1, 8, 8)
