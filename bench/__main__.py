@@ -16,7 +16,16 @@ from pathlib import Path
 from bench.report import FULL, QUICK, Plan, run_all, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("overhead", "profile", "concurrency", "warm_cache", "memory", "recorded", "peer")
+NAMES = (
+    "overhead",
+    "profile",
+    "concurrency",
+    "warm_cache",
+    "memory",
+    "recorded",
+    "quality",
+    "peer",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

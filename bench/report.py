@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, memory, overhead, peer, recorded, warm_cache
+from bench import concurrency, memory, overhead, peer, quality, recorded, warm_cache
 from bench.history import BEFORE, BEFORE_COMMIT, BEFORE_DATE, COMMITS, FIXES
 from bench.machine import Machine, describe
 
@@ -71,6 +71,8 @@ def run_all(plan: Plan, names: set[str], log: Callable[[str], None] = print) -> 
         _attempt(results, "memory", log, lambda: memory.run(p.memory_sizes, p.memory_pool))
     if "recorded" in names:
         _attempt(results, "recorded", log, recorded.read)
+    if "quality" in names:
+        _attempt(results, "quality", log, quality.measure)
     if "peer" in names:
         _attempt(results, "peer", log, lambda: peer.run(p.peer_n, p.concurrency))
     return results
@@ -285,6 +287,9 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             "model shares its 2 cores with whatever else runs).",
             "",
         ]  # fmt: skip
+    rows = fig.get("quality")
+    if rows:
+        out += [*quality.render(rows), ""]
     if pr:
         out += ["## Peer comparison: langextract", ""]
         if pr.throughput_ratio:
