@@ -18,6 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
+from llm_extract.grounding import align
 from llm_extract.models import (
     Actor,
     AlignmentStatus,
@@ -217,20 +218,9 @@ def actor_agreement(
 
 
 def ground_quote(quote: str, text: str) -> AlignmentStatus:
-    """How a quote occurs in the article: exact, folded, fuzzy (partial_ratio) or not.
-
-    A small local check; `llm_extract.grounding.align` can replace it once it exists.
-    """
-    if not quote.strip():
-        return AlignmentStatus.NOT_FOUND
-    if quote in text:
-        return AlignmentStatus.EXACT
-    q, t = fold_text(quote), fold_text(text)
-    if q in t:
-        return AlignmentStatus.NORMALIZED
-    if len(q) >= 8 and fuzz.partial_ratio(q, t) >= FUZZY_THRESHOLD:
-        return AlignmentStatus.FUZZY
-    return AlignmentStatus.NOT_FOUND
+    """How a quote occurs in the article: the pipeline's own grounding, so the evaluator
+    and `assemble` agree on what counts as found (at the evaluator's fuzzy threshold)."""
+    return align(quote, text, threshold=FUZZY_THRESHOLD).status
 
 
 # --- assignment ------------------------------------------------------------------------
