@@ -141,47 +141,39 @@ def _doc_section(
     body = text or ""
     marks: list[_Mark] = []
     chips: list[str] = []
-    for event in doc.events:
-        rid = f"r{index}-{event.id}"
-        cls = TYPE_CLASS[event.event_type]
-        spans = _event_spans(event, body)
-        marks += [_Mark(s, e, rid, ("ev", cls)) for s, e in spans]
-        group = link_of.get((doc.doc_id, event.id))
+
+    def add(
+        record: Event | Casualty | Actor,
+        kind: str,
+        spans: list[tuple[int, int]],
+        css: str = "",
+        group: str | None = None,
+    ) -> None:
+        """One record: its highlights, its side-panel entry and its chip."""
+        rid = f"r{index}-{record.id}"
+        marks.extend(_Mark(s, e, rid, (kind, css) if css else (kind,)) for s, e in spans)
         records[rid] = {
-            "kind": "event",
+            "kind": {"ev": "event", "cas": "casualty", "act": "actor"}[kind],
             "doc": doc.doc_id,
-            "title": f"{doc.doc_id} · {_label(event)}",
-            "fields": _dump(event, doc),
+            "title": f"{doc.doc_id} · {_label(record)}",
+            "fields": _dump(record, doc),
             "spans": spans,
             "group": group,
         }
-        chips.append(_chip(rid, "ev", _label(event), cls, group is not None))
+        chips.append(_chip(rid, kind, _label(record), css, group is not None))
+
+    for event in doc.events:
+        add(
+            event,
+            "ev",
+            _event_spans(event, body),
+            TYPE_CLASS[event.event_type],
+            link_of.get((doc.doc_id, event.id)),
+        )
     for cas in doc.casualties:
-        rid = f"r{index}-{cas.id}"
-        spans = _casualty_spans(cas, body)
-        marks += [_Mark(s, e, rid, ("cas",)) for s, e in spans]
-        records[rid] = {
-            "kind": "casualty",
-            "doc": doc.doc_id,
-            "title": f"{doc.doc_id} · {_label(cas)}",
-            "fields": _dump(cas, doc),
-            "spans": spans,
-            "group": None,
-        }
-        chips.append(_chip(rid, "cas", _label(cas), "", False))
+        add(cas, "cas", _casualty_spans(cas, body))
     for actor in doc.actors:
-        rid = f"r{index}-{actor.id}"
-        spans = _actor_spans(actor, body)
-        marks += [_Mark(s, e, rid, ("act",)) for s, e in spans]
-        records[rid] = {
-            "kind": "actor",
-            "doc": doc.doc_id,
-            "title": f"{doc.doc_id} · {_label(actor)}",
-            "fields": _dump(actor, doc),
-            "spans": spans,
-            "group": None,
-        }
-        chips.append(_chip(rid, "act", _label(actor), "", False))
+        add(actor, "act", _actor_spans(actor, body))
     meta = " · ".join(html.escape(str(x)) for x in (doc.source, doc.published) if x is not None)
     counts = f"{len(doc.events)} events, {len(doc.casualties)} casualties, {len(doc.actors)} actors"
     article = (
