@@ -30,6 +30,7 @@ from rich.progress import (
 from rich.table import Table
 
 from llm_extract import __version__
+from llm_extract.backends import get_backend
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.models import ExtractionResult
 from llm_extract.prompts import load_template
@@ -37,6 +38,8 @@ from llm_extract.readers import DEFAULT_GLOBS, DEFAULT_MAX_BYTES, BadInput, Read
 from llm_extract.runner import BatchRun, RunSummary
 from llm_extract.schemas import dump_schema, generate_schemas, write_schemas
 from llm_extract.settings import Settings
+from llm_extract.strategies import prompt_id
+from llm_extract.strategies.sentences import questions
 
 EXIT_OK = 0
 EXIT_FAILED_DOCS = 1
@@ -397,11 +400,18 @@ def prompts_show(
         str | None, typer.Option("--published", help="Publication date YYYY-MM-DD.")
     ] = None,
 ) -> None:
-    """Print the chat messages sent for an article, exactly, as JSON."""
+    """Print the chat messages sent for an article, exactly, as JSON.
+
+    With the `sentences` strategy (the embedded default) one request goes out per
+    candidate sentence: the output is then a list of {"sentence", "messages"}.
+    """
     day = _parse_date(published, "--published")
     try:
         settings = build_settings(prompt=prompt)
-        template = load_template(settings.prompt, settings.prompts_dir)
+        backend = get_backend(settings)
+        if not backend.uses_prompt:
+            raise ConfigurationError(f"the {backend.name!r} backend sends no prompt")
+        template = load_template(prompt_id(settings, backend.strategy), settings.prompts_dir)
     except ConfigurationError as exc:
         raise _usage_error(str(exc)) from exc
     sources = discover([file])
@@ -413,8 +423,14 @@ def prompts_show(
         raise _usage_error(f"{first.path}: {first.reason}")
     if len(items) > 1:
         _err().print(f"{file} holds {len(items)} articles; showing {first.doc_id}", markup=False)
-    messages = template.render(first.text, first.published, few_shot=settings.few_shot)
-    typer.echo(json.dumps(messages, indent=2, ensure_ascii=False))
+    shown: Any = template.render(first.text, first.published, few_shot=settings.few_shot)
+    if backend.strategy == "sentences":
+        _, asked = questions(first.text, first.published)
+        shown = [
+            {"sentence": s, "messages": template.render(s, few_shot=settings.few_shot)}
+            for s in asked
+        ]
+    typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
 
 
 def _register_optional_groups() -> None:

@@ -35,7 +35,7 @@ from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
 from llm_extract.rules import RULES_VERSION
 from llm_extract.runlog import RunLog, bind_doc, new_run_id
 from llm_extract.settings import Settings
-from llm_extract.strategies import DEFAULT_PROMPTS
+from llm_extract.strategies import prompt_id
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class Extractor:
         self.drafter = chunking_from_settings(self.backend, self.settings)
         self.strategy = getattr(self.backend, "strategy", None) or "single"
         self.template: PromptTemplate | None = (
-            load_template(self._prompt_id(), self.settings.prompts_dir)
+            load_template(prompt_id(self.settings, self.strategy), self.settings.prompts_dir)
             if self.backend.uses_prompt
             else None
         )
@@ -175,12 +175,6 @@ class Extractor:
             self.backend.on_call = self.runlog.observer
         self.prices = load_prices(self.settings.price_table)
         self.run_usage = Usage()
-
-    def _prompt_id(self) -> str:
-        """The user's template if they chose one, else the strategy's own."""
-        if "prompt" in self.settings.model_fields_set:
-            return self.settings.prompt
-        return DEFAULT_PROMPTS.get(self.strategy, self.settings.prompt)
 
     @property
     def provenance(self) -> Provenance:

@@ -24,6 +24,7 @@ from llm_extract.prompts import load_template
 from llm_extract.runner import BatchRun, RateLimiter, RunSummary
 from llm_extract.schemas import SCHEMA_TYPES, generate_schemas
 from llm_extract.settings import Settings
+from llm_extract.strategies.sentences import questions
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SENTENCES = [
@@ -284,7 +285,10 @@ def test_schema_prints_and_writes(runner: CliRunner, tmp_path: Path) -> None:
     assert draft["properties"].keys() == {"actors", "events", "casualties"}
 
 
-def test_prompts_show_renders_exact_messages(runner: CliRunner) -> None:
+def test_prompts_show_renders_exact_messages(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLM_EXTRACT_STRATEGY", "single")
     seed = SEEDS / "000_4c7802ff51b8819f.txt"
     res = runner.invoke(app, ["prompts", "show", str(seed), "--published", "2016-01-13"])
     assert res.exit_code == 0, res.output
@@ -294,6 +298,20 @@ def test_prompts_show_renders_exact_messages(runner: CliRunner) -> None:
     assert messages[-1]["role"] == "user" and "2016-01-13" in messages[-1]["content"]
     bad = runner.invoke(app, ["prompts", "show", str(seed), "--prompt", "no_such_prompt"])
     assert bad.exit_code == 2 and "not found" in bad.stderr
+
+
+def test_prompts_show_for_the_sentences_default_lists_each_request(runner: CliRunner) -> None:
+    seed = SEEDS / "000_4c7802ff51b8819f.txt"
+    text = seed.read_text(encoding="utf-8")
+    res = runner.invoke(app, ["prompts", "show", str(seed), "--published", "2016-01-13"])
+    assert res.exit_code == 0, res.output
+    shown = json.loads(res.stdout)
+    _, asked = questions(text, dt.date(2016, 1, 13))
+    template = load_template("sentence_v1")
+    assert [item["sentence"] for item in shown] == asked and asked
+    for item in shown:
+        assert item["sentence"] in text
+        assert item["messages"] == template.render(item["sentence"])
 
 
 def test_version_eval_registered_and_instructor_silenced(runner: CliRunner) -> None:

@@ -15,6 +15,7 @@ that caches the shared prompt prefix pays for it once per run.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,6 +72,16 @@ def _model_only_event(text: str, sub: SubEventType) -> DraftEvent:
     )
 
 
+def questions(text: str, published: dt.date | None) -> tuple[Draft, list[str]]:
+    """The rules' draft, and the sentences the model is asked about (each once):
+    every candidate sentence plus every sentence the rules read an event from."""
+    rules = build_draft(text, published)
+    by_text: dict[str, str] = {fold(s.text): s.text for s in candidate_sentences(text)}
+    for event in rules.events:
+        by_text.setdefault(fold(event.evidence), event.evidence)
+    return rules, list(by_text.values())[:MAX_SENTENCES]
+
+
 async def sentences_draft(
     backend: ChatBackend, article: Article, template: PromptTemplate | None = None
 ) -> DraftOutcome:
@@ -78,13 +89,11 @@ async def sentences_draft(
     settings = backend.settings
     arbiter = settings.arbiter
     template = template or load_template(SENTENCE_PROMPT, settings.prompts_dir)
-    rules = await asyncio.to_thread(build_draft, article.text, article.published)
-    by_text: dict[str, str] = {fold(s.text): s.text for s in candidate_sentences(article.text)}
-    for event in rules.events:
-        by_text.setdefault(fold(event.evidence), event.evidence)
+    rules, asked = await asyncio.to_thread(questions, article.text, article.published)
+    by_text = {fold(text): text for text in asked}
     usage = Usage()
     labels: dict[str, SubEventType | None] = {}
-    for key, text in list(by_text.items())[:MAX_SENTENCES]:
+    for key, text in by_text.items():
         messages = template.render(text, few_shot=settings.few_shot)
         gen = await backend.generate(messages, SentenceLabel)
         usage = usage.add(gen.usage)
