@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 
 class Article(BaseModel):
@@ -29,11 +29,3 @@ class Article(BaseModel):
 def make_doc_id(text: str) -> str:
     """A stable id for text that arrives without one (stdin, the Python API)."""
     return "doc_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-class ArticleRef(BaseModel):
-    """Where an article came from, for error records when it could not be read."""
-
-    doc_id: str
-    path: str | None = None
-    extra: dict[str, str] = Field(default_factory=dict)

@@ -24,8 +24,6 @@ from llm_extract.ontology import (
     VictimType,
 )
 
-GOLD_FORMAT_VERSION = 1
-
 
 class _Record(BaseModel):
     """Base for records: unknown fields are kept, so newer files round-trip."""

@@ -9,7 +9,6 @@ re-ask costs the same every time instead of growing with the history.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -344,8 +343,3 @@ class ChatBackend(Backend):
             if raw is not None and hasattr(raw, "close"):
                 await raw.close()
             self._client = None
-
-
-def dump_messages(messages: list[Message]) -> str:
-    """Messages as readable JSON, for `prompts show` and debugging."""
-    return json.dumps(messages, ensure_ascii=False, indent=2)
