@@ -2,8 +2,9 @@
 
 The key is a SHA-256 over a canonical JSON object of everything that can change a result
 (article text and date, prompt template and its hash, schema hash, backend and its
-version, model, mode, strategy, decoding parameters, the package's major version), so
-changing any of them misses and no two inputs collide. Only ok results are stored, as
+version, model, mode, strategy, decoding parameters, the package's major version, and a
+fingerprint of the shipped data files: lexicons, alias table, gazetteer), so changing any of
+them misses and no two inputs collide. Only ok results are stored, as
 JSON. diskcache (SQLite underneath) makes concurrent threads and processes safe; an
 entry or database that cannot be read is a miss, never a crash.
 """
@@ -16,6 +17,9 @@ import json
 import logging
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,27 @@ _READ_ERRORS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcac
 
 def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "results"
+
+
+def fingerprint_files(directory: Traversable) -> str:
+    """SHA-256 over the names and bytes of the files directly in `directory`."""
+    digest = hashlib.sha256()
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if entry.is_file():
+            digest.update(entry.name.encode("utf-8") + b"\0")
+            digest.update(entry.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def data_fingerprint() -> str:
+    """Fingerprint of the package's data files, part of every cache key.
+
+    The lexicons, the actor alias table and the gazetteer change results without any
+    setting changing: a new alias or place must not be answered from an older entry.
+    """
+    return fingerprint_files(files("llm_extract").joinpath("data"))
 
 
 def cache_key(fields: dict[str, Any]) -> str:

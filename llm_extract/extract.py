@@ -25,7 +25,7 @@ from llm_extract import __version__
 from llm_extract.article import Article, make_doc_id
 from llm_extract.assemble import assemble
 from llm_extract.backends import Backend, ChatBackend, get_backend
-from llm_extract.cache import ResultCache, cache_key
+from llm_extract.cache import ResultCache, cache_key, data_fingerprint
 from llm_extract.chunking import chunking_from_settings
 from llm_extract.draft import schema_hash
 from llm_extract.errors import ConfigurationError, ConstraintNotHonouredError, LLMExtractError
@@ -204,6 +204,7 @@ class Extractor:
             "strategy": self.strategy,
             "arbiter": s.arbiter if self.strategy == "sentences" else None,
             "rules_version": RULES_VERSION if self.strategy == "sentences" else None,
+            "data": data_fingerprint(),
             "temperature": s.temperature,
             "seed": s.seed,
             "max_tokens": s.max_tokens,

@@ -91,6 +91,7 @@ def test_input_changes_miss_and_equivalent_text_hits(tmp_path: Path) -> None:
         ("backend", "rules"),
         ("backend_version", "2"),
         ("package_major", "9"),
+        ("data", "a new alias table"),
     ]:
         assert cache_key({**fields, name: value}) != key
 
@@ -206,3 +207,19 @@ def test_default_dir_comes_from_settings_env(
     register(app)
     out = CliRunner().invoke(app, ["cache", "stats"])
     assert out.exit_code == 0 and "entries: 1" in out.output
+
+
+def test_data_files_are_fingerprinted_by_name_and_content(tmp_path: Path) -> None:
+    """A new place or alias changes results, so it must change the key (not only settings)."""
+    from llm_extract.cache import data_fingerprint, fingerprint_files
+
+    (tmp_path / "actors.json").write_text('{"actors": []}')
+    (tmp_path / "places.json").write_text('{"places": []}')
+    before = fingerprint_files(tmp_path)
+    assert fingerprint_files(tmp_path) == before
+    (tmp_path / "places.json").write_text('{"places": [1]}')
+    edited = fingerprint_files(tmp_path)
+    (tmp_path / "places.json").rename(tmp_path / "world.json")
+    renamed = fingerprint_files(tmp_path)
+    assert len({before, edited, renamed}) == 3
+    assert len(data_fingerprint()) == 64
