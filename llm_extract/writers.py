@@ -1,11 +1,16 @@
 """Output stage: results written so that an interrupted run leaves a valid file.
 
-JSONL (the default) appends one whole line per document and fsyncs it, so a killed run
-loses at most the document in flight. JSON and CSV cannot be appended to and stay valid,
-so they are rewritten to a temporary file and moved into place (`os.replace`, atomic on
-POSIX and Windows) after every document. Resuming reads back what is there: documents with
-an ok record are kept and skipped; error records and broken lines are dropped (those
-documents run again), so no document appears twice.
+Every format is appended to, one write and one fsync per document, so a run of any size
+costs the same per document and a killed run loses at most the document in flight:
+
+- JSONL (the default) appends one whole line per document.
+- CSV appends the document's rows (the header is written when the file is created).
+- JSON keeps the array closed: each document overwrites the closing bracket with
+  `,<record>` and a new closing bracket, so the file parses after every document.
+
+Resuming reads back what is there: documents with an ok record are kept and skipped; error
+records and a torn last write are dropped (those documents run again), the kept part is
+rewritten atomically, and no document appears twice.
 """
 
 from __future__ import annotations
@@ -44,6 +49,38 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+class DurableFile:
+    """A file that starts as `initial` (written atomically) and then only grows at its end.
+
+    Each change is one unbuffered write loop and an fsync (a text wrapper would split long
+    records into several writes), so a killed process leaves whole records only.
+    """
+
+    def __init__(self, path: Path, initial: str) -> None:
+        atomic_write_text(path, initial)
+        self._fd: int | None = os.open(path, os.O_WRONLY)
+        self.size = len(initial.encode("utf-8"))
+
+    def replace_tail(self, drop: int, text: str) -> None:
+        """Overwrite the last `drop` bytes with `text` (which is never shorter)."""
+        assert self._fd is not None, "file is closed"
+        data = memoryview(text.encode("utf-8"))
+        offset = self.size - drop
+        while data:
+            written = os.pwrite(self._fd, data, offset)
+            data, offset = data[written:], offset + written
+        os.fsync(self._fd)
+        self.size = offset
+
+    def append(self, text: str) -> None:
+        self.replace_tail(0, text)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class ResultWriter(ABC):
     """Where results go; `done` holds the doc ids already in the output (ok records)."""
 
@@ -79,14 +116,13 @@ class JsonlWriter(ResultWriter):
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
         super().__init__(path)
         self._stream = stream
-        self._fd: int | None = None
+        self._file: DurableFile | None = None
         if path is None:
             return
         kept: list[str] = []
         if resume and path.exists():
             kept = self._load(path)
-        atomic_write_text(path, "".join(line + "\n" for line in kept))
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._file = DurableFile(path, "".join(line + "\n" for line in kept))
 
     def _load(self, path: Path) -> list[str]:
         """Good ok lines, one per doc id (the last wins); everything else is dropped."""
@@ -107,97 +143,104 @@ class JsonlWriter(ResultWriter):
 
     def write(self, result: ExtractionResult) -> None:
         line = result.model_dump_json() + "\n"
-        if self._fd is None:
+        if self._file is None:
             out = self._stream or sys.stdout
             out.write(line)
             out.flush()
             return
-        # One unbuffered write per line (a text wrapper would split long lines into
-        # several), so a killed process leaves whole lines only.
-        data = memoryview(line.encode("utf-8"))
-        while data:
-            data = data[os.write(self._fd, data) :]
-        os.fsync(self._fd)
+        self._file.append(line)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._file is not None:
+            self._file.close()
 
 
-class _RewritingWriter(ResultWriter):
-    """Keeps the whole output in memory and replaces the file after each document."""
+def _ok_json_items(text: str) -> tuple[dict[str, str], int]:
+    """Ok records of a JSON array, one per doc id (the last wins), and how many items it had.
+
+    A run killed mid-write leaves the array unclosed or torn; the whole records before the
+    tear are still read.
+    """
+    decoder = json.JSONDecoder()
+    try:
+        data = json.loads(text)
+        items = data if isinstance(data, list) else []
+    except json.JSONDecodeError:
+        items = []
+        pos = text.find("[") + 1
+        while 0 < pos < len(text):
+            while pos < len(text) and text[pos] in " \t\r\n,":
+                pos += 1
+            try:
+                item, pos = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError:
+                break
+            items.append(item)
+    by_id: dict[str, str] = {}
+    for item in items:
+        try:
+            result = ExtractionResult.model_validate(item)
+        except ValidationError:
+            continue
+        if result.ok:
+            by_id.pop(result.doc_id, None)
+            by_id[result.doc_id] = result.model_dump_json()
+    return by_id, len(items)
+
+
+class JsonWriter(ResultWriter):
+    """A JSON array of `ExtractionResult` objects that parses after every document."""
+
+    _CLOSE = "\n]\n"
 
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
         super().__init__(path)
         self._stream = stream
-        if path is not None and resume and path.exists():
-            self._load(path)
-        if path is not None:
-            self._flush()
-
-    @abstractmethod
-    def _load(self, path: Path) -> None: ...
-
-    @abstractmethod
-    def _add(self, result: ExtractionResult) -> None: ...
-
-    @abstractmethod
-    def render(self) -> str:
-        """The whole file as it stands."""
+        self._file: DurableFile | None = None
+        self._count = 0
+        if path is None:
+            return
+        kept: list[str] = []
+        if resume and path.exists():
+            by_id, total = _ok_json_items(path.read_text(encoding="utf-8", errors="replace"))
+            kept = list(by_id.values())
+            self.done = set(by_id)
+            self.dropped_on_resume = total - len(kept)
+        self._count = len(kept)
+        body = ",\n".join(kept)
+        self._file = DurableFile(path, "[\n" + body + (self._CLOSE if kept else "]\n"))
 
     def write(self, result: ExtractionResult) -> None:
-        self._add(result)
-        if self.path is not None:
-            self._flush()
-
-    def _flush(self) -> None:
-        assert self.path is not None
-        atomic_write_text(self.path, self.render())
+        item = result.model_dump_json()
+        if self._file is None:
+            out = self._stream or sys.stdout
+            out.write(("[\n" if self._count == 0 else ",\n") + item)
+            out.flush()
+        elif self._count == 0:
+            self._file.replace_tail(len("]\n"), item + self._CLOSE)
+        else:
+            self._file.replace_tail(len(self._CLOSE), ",\n" + item + self._CLOSE)
+        self._count += 1
 
     def close(self) -> None:
-        if self.path is None:
-            out = self._stream or sys.stdout
-            out.write(self.render())
-            out.flush()
+        if self._file is not None:
+            self._file.close()
+            return
+        out = self._stream or sys.stdout
+        out.write(self._CLOSE if self._count else "[]\n")
+        out.flush()
 
 
-class JsonWriter(_RewritingWriter):
-    """A JSON array of `ExtractionResult` objects."""
-
-    def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
-        self._items: list[str] = []
-        super().__init__(path, resume=resume, stream=stream)
-
-    def _load(self, path: Path) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            data = []
-        by_id: dict[str, str] = {}
-        items = data if isinstance(data, list) else []
-        for item in items:
-            try:
-                result = ExtractionResult.model_validate(item)
-            except ValidationError:
-                continue
-            if result.ok:
-                by_id.pop(result.doc_id, None)
-                by_id[result.doc_id] = result.model_dump_json()
-        self._items = list(by_id.values())
-        self.done = set(by_id)
-        self.dropped_on_resume = len(items) - len(by_id)
-
-    def _add(self, result: ExtractionResult) -> None:
-        self._items.append(result.model_dump_json())
-
-    def render(self) -> str:
-        if not self._items:
-            return "[]\n"
-        return "[\n" + ",\n".join(self._items) + "\n]\n"
+def _csv_text(rows: list[dict[str, str]], *, header: bool) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
-class CsvWriter(_RewritingWriter):
+class CsvWriter(ResultWriter):
     """ACLED-style CSV, one row per event (documents without events add no row).
 
     Resuming recognises a document by its rows, so a finished document that had no
@@ -205,25 +248,51 @@ class CsvWriter(_RewritingWriter):
     """
 
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
-        self._rows: list[dict[str, str]] = []
-        super().__init__(path, resume=resume, stream=stream)
+        super().__init__(path)
+        self._stream = stream
+        self._file: DurableFile | None = None
+        self._header_done = False
+        if path is None:
+            return
+        rows: list[dict[str, str]] = []
+        if resume and path.exists():
+            rows = self._load(path)
+        self._file = DurableFile(path, _csv_text(rows, header=True))
 
-    def _load(self, path: Path) -> None:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        self._rows = [{c: row.get(c) or "" for c in ACLED_COLUMNS} for row in rows]
-        self.done = {doc_id_of(row["event_id_cnty"]) for row in self._rows}
+    def _load(self, path: Path) -> list[dict[str, str]]:
+        """Whole rows of finished documents; a torn last write drops its document's rows."""
+        text = path.read_text(encoding="utf-8", errors="replace")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = [
+            {c: row.get(c) or "" for c in ACLED_COLUMNS}
+            for row in reader
+            if row.get("event_id_cnty") and None not in row.values() and None not in row
+        ]
+        if rows and not text.endswith("\n"):
+            torn = doc_id_of(rows[-1]["event_id_cnty"])
+            rows = [r for r in rows if doc_id_of(r["event_id_cnty"]) != torn]
+        self.done = {doc_id_of(row["event_id_cnty"]) for row in rows}
+        return rows
 
-    def _add(self, result: ExtractionResult) -> None:
-        if result.ok and result.document is not None:
-            self._rows.extend(document_rows(result.document))
+    def write(self, result: ExtractionResult) -> None:
+        rows = document_rows(result.document) if result.ok and result.document else []
+        if self._file is not None:
+            if rows:
+                self._file.append(_csv_text(rows, header=False))
+            return
+        out = self._stream or sys.stdout
+        out.write(_csv_text(rows, header=not self._header_done))
+        out.flush()
+        self._header_done = True
 
-    def render(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self._rows)
-        return buffer.getvalue()
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        elif not self._header_done:
+            out = self._stream or sys.stdout
+            out.write(_csv_text([], header=True))
+            out.flush()
+            self._header_done = True
 
 
 def open_writer(

@@ -194,3 +194,71 @@ def test_stdout_writers(tmp_path: Path) -> None:
     with open_writer(None, "json", stream=stream) as writer:
         writer.write(ok("x"))
     assert json.loads(stream.getvalue())[0]["doc_id"] == "x"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "jsonl"])
+def test_documents_are_appended_not_the_file_rewritten(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per-document cost must not grow with the run: the file is written whole only at open."""
+    import llm_extract.writers as writers
+
+    calls: list[Path] = []
+    real = writers.atomic_write_text
+    monkeypatch.setattr(writers, "atomic_write_text", lambda p, t: (calls.append(p), real(p, t)))
+    out = tmp_path / f"run.{fmt}"
+    doc = sample_document()
+    with open_writer(out, fmt) as writer:  # type: ignore[arg-type]
+        for n in range(50):
+            writer.write(ok(f"d{n}", doc.model_copy(update={"doc_id": f"d{n}"})))
+    assert calls == [out]
+
+
+def test_json_resume_reads_the_records_before_a_torn_write(tmp_path: Path) -> None:
+    out = tmp_path / "run.json"
+    with open_writer(out, "json") as writer:
+        writer.write(ok("a"))
+        writer.write(ok("b"))
+    text = out.read_text()
+    out.write_text(text[: -len("\n]\n")] + ',\n{"doc_id": "c", "sta')  # killed mid-write
+    with open_writer(out, "json", resume=True) as writer:
+        assert writer.done == {"a", "b"}
+        writer.write(ok("c"))
+    assert [r["doc_id"] for r in json.loads(out.read_text())] == ["a", "b", "c"]
+
+
+def test_csv_resume_drops_the_document_whose_rows_were_torn(tmp_path: Path) -> None:
+    out = tmp_path / "run.csv"
+    doc = sample_document()
+    two_events = doc.model_copy(
+        update={
+            "doc_id": "d2",
+            "events": [doc.events[0], doc.events[0].model_copy(update={"id": "e2"})],
+        }
+    )
+    with open_writer(out, "csv") as writer:
+        writer.write(ok("d1", doc))
+        writer.write(ok("d2", two_events))
+    text = out.read_text()
+    out.write_text(text[: text.rindex("d2:e2") + 20])  # killed inside d2's second row
+    with open_writer(out, "csv", resume=True) as writer:
+        assert writer.done == {"d1"}
+        writer.write(ok("d2", two_events))
+    ids = [r["event_id_cnty"] for r in csv.DictReader(out.read_text().splitlines())]
+    assert ids == ["d1:e1", "d2:e1", "d2:e2"]
+
+
+def test_stdout_csv_streams_header_once(tmp_path: Path) -> None:
+    import io
+
+    stream = io.StringIO()
+    with open_writer(None, "csv", stream=stream) as writer:
+        writer.write(ok("d1", sample_document()))
+        writer.write(failed("d2"))
+        writer.write(ok("d3", sample_document().model_copy(update={"doc_id": "d3"})))
+    rows = list(csv.DictReader(stream.getvalue().splitlines()))
+    assert [r["event_id_cnty"] for r in rows] == ["d1:e1", "d3:e1"]
+    empty = io.StringIO()
+    with open_writer(None, "json", stream=empty):
+        pass
+    assert json.loads(empty.getvalue()) == []
