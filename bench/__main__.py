@@ -22,6 +22,7 @@ NAMES = (
     "concurrency",
     "warm_cache",
     "memory",
+    "writers",
     "recorded",
     "quality",
     "peer",

@@ -53,3 +53,17 @@ def test_report_sets_this_runs_figure_beside_the_recorded_before_figure() -> Non
     assert f"| 2 | concurrency efficiency | {before} | 0.50 |" in text
     assert "| 1 | per-document overhead |" in text and "| not run |" in text
     assert "Benchmark 2, 0.50 against 0.9" in text  # an unmet target is explained
+
+
+def test_writers_benchmark_runs_every_format_and_renders() -> None:
+    from bench import writers
+
+    figures = writers.run((3, 6))
+    assert sorted({(r.fmt, r.n) for r in figures.runs}) == sorted(
+        (fmt, n) for fmt in writers.FORMATS for n in (3, 6)
+    )
+    assert all(_finite(figures.growth(fmt)) for fmt in writers.FORMATS)
+    results = Results(describe())
+    results.figures["writers"] = figures
+    text = render(results, QUICK, "python -m bench --quick", 1.0)
+    assert "## 6. Output writers" in text and "| csv | 6 |" in text
