@@ -9,6 +9,7 @@ re-ask costs the same every time instead of growing with the history.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 import openai
+from instructor import OpenAISchema, openai_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
@@ -30,6 +32,19 @@ from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
 from llm_extract.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
+
+
+@functools.cache
+def _schema_model(model: type[BaseModel]) -> type[BaseModel]:
+    """instructor's schema wrapper for `model`, built once per model class.
+
+    Given a plain model, instructor builds a new wrapper class on every call, so its own
+    schema cache never hits and the tool schema is regenerated per request (measured at
+    6.5 ms a call). Passing the same wrapper each time sends the identical request.
+    """
+    return model if issubclass(model, OpenAISchema) else openai_schema(model)
+
+
 logger = logging.getLogger(__name__)
 
 REASK = (
@@ -179,7 +194,7 @@ class ChatBackend(Backend):
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
-            "response_model": response_model,
+            "response_model": _schema_model(response_model),
             "temperature": self.settings.temperature,
             "max_tokens": self.settings.max_tokens,
             "max_retries": 0,
