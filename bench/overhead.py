@@ -169,7 +169,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
 
 # Per-call work inside "instructor + HTTP" that llm-extract does not control.
 HOTSPOTS: tuple[tuple[str, str, str], ...] = (
-    ("instructor: tool JSON schema rebuilt per call", "generate_openai_schema", "instructor"),
+    ("instructor: tool JSON schema", "generate_openai_schema", "instructor"),
     ("instructor: response-model walk per call", "reject_async_validators", "instructor"),
     ("openai: request-body transform", "async_maybe_transform", "openai/_utils/_transform.py"),
 )

@@ -416,9 +416,9 @@ def _notes(
     in_the_way = (
         f'Under cProfile, "instructor + HTTP" takes {calls:.1f} of {total:.1f} ms per '
         f"document ({calls / total * 100:.0f}%); of that, {library:.1f} ms is per-call work "
-        "inside instructor and openai (instructor rebuilding the tool's JSON schema and "
-        "walking the response model on every call, openai transforming the whole request "
-        "body, tools schema included); everything llm-extract does around the call (cache "
+        "inside instructor and openai (instructor walking the response model for async "
+        "validators on every call, openai transforming the whole request body, tools "
+        "schema included); everything llm-extract does around the call (cache "
         "key and lookup, prompt render, assemble, provenance, cache write, run log) is "
         f"{total - calls:.1f} ms."
         if prof and total and calls
@@ -436,8 +436,7 @@ def _notes(
                 f"llm-extract {room:.0f}% over instructor; it adds "
                 f"{(o.vs_instructor - 1) * 100:.0f}% ({_f(o.llm_extract_ms - o.instructor_ms)} "
                 f"ms/doc). {in_the_way} (cProfile inflates code made of many small calls, "
-                "so these shares are indicative.) Avoiding instructor's per-call schema work would "
-                "mean caching or bypassing instructor's request preparation; left for later."
+                "so these shares are indicative.) What is left is inside instructor and openai."
             )
     if c:
         if c.met:
