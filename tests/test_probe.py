@@ -66,3 +66,12 @@ def _article() -> Any:
     from llm_extract.article import Article
 
     return Article(doc_id="d1", text="Gunmen attacked a village on Monday.")
+
+
+def test_a_second_server_with_the_same_model_name_is_probed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = _serve(monkeypatch, json.dumps({"verdict": "constrained", "digits": [1]}), True)
+    _probe(Settings(backend="llamacpp", base_url="http://127.0.0.1:9/v1"))
+    _probe(Settings(backend="llamacpp", base_url="http://127.0.0.1:10/v1"))
+    assert [r.url.port for r in seen] == [9, 10]

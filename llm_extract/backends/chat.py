@@ -150,6 +150,8 @@ class ChatBackend(Backend):
         self.model = profile.resolve_model(settings)
         self.strategy = settings.strategy or profile.default_strategy
         self._client: Any = None
+        self.base_url: str | None = None
+        """The server the client talks to, known once the client is built."""
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self.on_call: CallObserver | None = None  # e.g. the run log; never sees SQLite here
 
@@ -163,8 +165,9 @@ class ChatBackend(Backend):
             headers = {}
             if self.profile.key_header and key:
                 headers[self.profile.key_header] = key
+            self.base_url = self.profile.resolve_base_url(self.settings)
             raw = openai.AsyncOpenAI(
-                base_url=self.profile.resolve_base_url(self.settings),
+                base_url=self.base_url,
                 api_key=(key if key and not self.profile.key_header else NO_KEY),
                 default_headers=headers or None,
                 timeout=self.timeout,

@@ -28,12 +28,17 @@ PROBE_MESSAGES = [
     {"role": "user", "content": "Write two lines of free verse about rain."},
 ]
 
-_PASSED: set[tuple[str, str, str | None]] = set()
+_PASSED: set[tuple[str, str | None, str, str | None]] = set()
 
 
 async def check_constraint(backend: ChatBackend) -> None:
-    """Raise ConstraintNotHonouredError unless the reply fits ProbeAnswer exactly."""
-    key = (backend.name, backend.model, backend.mode)
+    """Raise ConstraintNotHonouredError unless the reply fits ProbeAnswer exactly.
+
+    Remembered per server, model and mode: two servers may serve the same model name
+    with different constraint support.
+    """
+    client = backend.client  # builds the client (and starts an embedded server) first
+    key = (backend.name, backend.base_url, backend.model, backend.mode)
     if key in _PASSED:
         return
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -43,7 +48,7 @@ async def check_constraint(backend: ChatBackend) -> None:
     kwargs = backend.request_kwargs(list(PROBE_MESSAGES), ProbeAnswer)
     kwargs["max_tokens"] = 64
     try:
-        await backend.client.chat.completions.create_with_completion(**kwargs)
+        await client.chat.completions.create_with_completion(**kwargs)
     except (InstructorRetryException, ValidationError, IncompleteOutputException) as exc:
         completion = getattr(exc, "last_completion", None)
         text = (raw_output(completion) if completion is not None else None) or str(exc)
