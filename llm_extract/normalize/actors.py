@@ -6,6 +6,13 @@ and cross-document linking need one name. The alias table is data
 "fighters"), applies a few general patterns ("Turkish troops" -> Military Forces of Turkey)
 and, last, a conservative fuzzy match. Unknown actors give None so the caller keeps the
 surface name instead of a wrong guess.
+
+Generic phrases ("militants", "the junta", "UN peacekeepers", "SNA") mean different actors
+in different wars, so the table lists them as context aliases of an entry for the countries
+it names (`context_countries`, default its own country). For an event in one of those
+countries they win over global aliases (in Mozambique "al-Shabab" is the Islamic State
+affiliate, not the Somali group); elsewhere they never fire. With no country they read as
+in the table's `default_context_country`.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ FUZZY_CUTOFF = 90.0
 """token_sort_ratio needed for a fuzzy alias match: typos and word order, not new names."""
 
 _SHORT_CAPS = re.compile(r"[A-Z]{1,3}")
+_MAX_NATIONALITY_WORDS = 6
+"""Longest nationality key, in words ("democratic republic of the congo")."""
 _BACKED = re.compile(
     r"^(?:\S+-|\S+\s+)(?:backed|affiliated|linked|allied|aligned|supported|sponsored|led|"
     r"loyal|funded|trained|armed)\s+",
@@ -35,20 +44,27 @@ _BACKED = re.compile(
 )
 _LEADING = re.compile(
     r"^(?:pro-\S+|anti-\S+|allied|local|so-called|self-styled|self-proclaimed|beleaguered|"
-    r"rival|suspected|alleged|hardline|notorious|feared)\s+",
+    r"rival|suspected|alleged|hardline|notorious|feared|paramilitary|Islamist|jihadist|"
+    r"extremist|separatist|Sunni|Shiite|Shia|"
+    r"(?:militant|armed|rebel|extremist|jihadist|insurgent|terror|terrorist|paramilitary|"
+    r"separatist|Islamist)\s+(?:group|movement|organi[sz]ation))\s+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"\s+(?:fighters|militants|militia|militias|militiamen|members|brigades|brigade|forces|"
-    r"troops|group|groups|units|unit|jihadists|insurgents|loyalists|movement|organi[sz]ation|"
-    r"faction|factions|men|battalions|operatives|elements|positions|ranks)$",
+    r"\s+(?:fighters|fighter|militants|militant|militia|militias|militiamen|members|brigades|"
+    r"brigade|forces|troops|soldiers|group|groups|units|unit|jihadists|jihadist|insurgents|"
+    r"insurgent|loyalists|movement|organi[sz]ation|faction|factions|men|battalions|operatives|"
+    r"elements|positions|ranks|rebels|rebel|guerrillas|guerrilla|separatists|paramilitaries|"
+    r"mercenaries|extremists|gunmen|cadres|commanders|leaders|leadership|officials|wing|"
+    r"affiliate|offshoot|branch|cells|cell)$",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 _YEARS = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)")
 _CANONICAL = re.compile(
     r"^(?:(?P<label1>Military Forces of|Police Forces of|Government of)\s+(?:the\s+)?(?P<c1>.+)"
-    r"|(?P<label2>Civilians|Protesters|Rioters|Unidentified Armed Group)\s+\((?P<c2>[^)]+)\))$",
+    r"|(?P<label2>Civilians|Protesters|Rioters|Unidentified Armed Group|Unidentified Gang)"
+    r"\s+\((?P<c2>[^)]+)\))$",
     re.IGNORECASE,
 )
 
@@ -70,6 +86,7 @@ class _Entry:
     country: str | None
     home_type: ActorType | None = None
     abroad_type: ActorType | None = None
+    context_countries: frozenset[str] = frozenset()
 
     def info(self, context: str | None) -> ActorInfo:
         """The entry as seen from an event in country `context` (None: unknown)."""
@@ -94,7 +111,9 @@ class _Kind:
 @dataclass(frozen=True)
 class _Table:
     by_key: dict[str, _Entry]
-    by_context_key: dict[str, _Entry]
+    by_context_key: dict[str, tuple[_Entry, ...]]
+    by_context_caps: dict[str, tuple[_Entry, ...]]
+    default_context: str | None
     by_caps: dict[str, _Entry]
     by_name: dict[str, _Entry]
     nationalities: dict[str, str]
@@ -106,12 +125,15 @@ class _Table:
 def _entry(raw: dict[str, Any]) -> _Entry:
     home = raw.get("home_type")
     abroad = raw.get("abroad_type")
+    country = raw.get("country")
+    where = raw.get("context_countries") or ([country] if country else [])
     return _Entry(
         name=raw["name"],
         actor_type=ActorType(raw["actor_type"]),
-        country=raw.get("country"),
+        country=country,
         home_type=ActorType(home) if home else None,
         abroad_type=ActorType(abroad) if abroad else None,
+        context_countries=frozenset(where),
     )
 
 
@@ -120,7 +142,8 @@ def _table() -> _Table:
     """Load and index actors.json once."""
     raw = json.loads(files("llm_extract").joinpath("data/actors.json").read_text("utf-8"))
     by_key: dict[str, _Entry] = {}
-    by_context: dict[str, _Entry] = {}
+    by_context: dict[str, tuple[_Entry, ...]] = {}
+    by_context_caps: dict[str, tuple[_Entry, ...]] = {}
     by_caps: dict[str, _Entry] = {}
     by_name: dict[str, _Entry] = {}
     for item in raw["actors"]:
@@ -133,7 +156,11 @@ def _table() -> _Table:
             else:
                 by_key.setdefault(name_key(alias), entry)
         for alias in item.get("context_aliases", []):
-            by_context.setdefault(name_key(alias), entry)
+            if _SHORT_CAPS.fullmatch(alias):
+                by_context_caps[alias] = (*by_context_caps.get(alias, ()), entry)
+            else:
+                key = name_key(alias)
+                by_context[key] = (*by_context.get(key, ()), entry)
     patterns = raw["patterns"]
     kinds = tuple(
         _Kind(
@@ -148,6 +175,8 @@ def _table() -> _Table:
     return _Table(
         by_key=by_key,
         by_context_key=by_context,
+        by_context_caps=by_context_caps,
+        default_context=raw.get("default_context_country"),
         by_caps=by_caps,
         by_name=by_name,
         nationalities={name_key(k): v for k, v in raw["nationalities"].items()},
@@ -157,8 +186,16 @@ def _table() -> _Table:
     )
 
 
-def _context_allowed(entry: _Entry, country: str | None) -> bool:
-    return country is None or entry.country == country
+def _context_entry(candidate: str, country: str | None) -> _Entry | None:
+    """The entry a context alias stands for in `country` (None: the table's default)."""
+    table = _table()
+    where = country if country is not None else table.default_context
+    if where is None:
+        return None
+    entries = table.by_context_caps.get(candidate) or table.by_context_key.get(
+        name_key(candidate), ()
+    )
+    return next((e for e in entries if where in e.context_countries), None)
 
 
 def _candidates(name: str) -> Iterator[str]:
@@ -184,17 +221,19 @@ def _candidates(name: str) -> Iterator[str]:
 
 
 def _exact(candidate: str, country: str | None) -> ActorInfo | None:
+    """Alias lookup: the event country's own reading of a phrase first, then global ones."""
     table = _table()
-    if candidate in table.by_caps:
-        return table.by_caps[candidate].info(country)
     key = name_key(candidate)
     if not key:
         return None
+    if country is not None and (local := _context_entry(candidate, country)) is not None:
+        return local.info(country)
+    if candidate in table.by_caps:
+        return table.by_caps[candidate].info(country)
     if key in table.by_key:
         return table.by_key[key].info(country)
-    entry = table.by_context_key.get(key)
-    if entry is not None and _context_allowed(entry, country):
-        return entry.info(country)
+    if country is None and (default := _context_entry(candidate, None)) is not None:
+        return default.info(country)
     return None
 
 
@@ -202,7 +241,7 @@ def _split_nationality(key: str) -> tuple[str | None, str]:
     """("turkish", "troops") for "turkish troops"; longest nationality first."""
     words = key.split()
     nationalities = _table().nationalities
-    for n in (3, 2, 1):
+    for n in range(_MAX_NATIONALITY_WORDS, 0, -1):
         head = " ".join(words[:n])
         if len(words) > n and head in nationalities:
             return nationalities[head], " ".join(words[n:])
@@ -215,7 +254,7 @@ def _pattern(candidate: str, country: str | None) -> ActorInfo | None:
     key = name_key(candidate)
     nationality, rest = _split_nationality(key)
     if nationality is not None:
-        named = _exact_named(rest, country)
+        named = _exact_named(rest, nationality, country)
         if named is not None:
             return named
     words = rest.split()
@@ -265,25 +304,31 @@ def _from_canonical(name: str, country: str | None) -> ActorInfo | None:
     return None
 
 
-def _exact_named(key: str, country: str | None) -> ActorInfo | None:
-    """A named group after a nationality ("Lebanese Hezbollah"); generic phrases excluded."""
-    entry = _table().by_key.get(key)
+def _exact_named(key: str, nationality: str, country: str | None) -> ActorInfo | None:
+    """A named group after a nationality ("Lebanese Hezbollah"), or that nationality's
+    reading of a generic phrase ("Somali militants" -> Al Shabaab)."""
+    entry = _table().by_key.get(key) or _context_entry(key, nationality)
     return entry.info(country) if entry is not None else None
 
 
 def _leading_acronym(name: str, country: str | None) -> ActorInfo | None:
     """ "UN Special Envoy ...", "IS militants": a case-sensitive acronym as the first word."""
     first = name.split()[0] if name.split() else ""
-    entry = _table().by_caps.get(first)
+    if not _SHORT_CAPS.fullmatch(first):
+        return None
+    entry = (_context_entry(first, country) if country else None) or _table().by_caps.get(first)
     return entry.info(country) if entry is not None else None
 
 
 def _fuzzy(candidates: list[str], country: str | None) -> ActorInfo | None:
     table = _table()
     choices = dict(table.by_key)
-    for key, entry in table.by_context_key.items():
-        if _context_allowed(entry, country):
-            choices.setdefault(key, entry)
+    where = country if country is not None else table.default_context
+    for key, entries in table.by_context_key.items():
+        for entry in entries:
+            if where in entry.context_countries:
+                choices.setdefault(key, entry)
+                break
     keys = list(choices)
     for candidate in candidates:
         key = name_key(candidate)
@@ -301,14 +346,16 @@ def actor_info(name: str, *, country: str | None = None) -> ActorInfo | None:
     """Canonical name, type and country for an actor mention, or None when unknown.
 
     `country` is the country the event happens in: it resolves generic mentions
-    ("protesters" -> "Protesters (Kenya)", "the army" -> "Military Forces of Kenya") and
-    makes state forces abroad `external_forces`. Generic Syria-specific phrases in the
-    table ("rebels", "regime forces") apply when it is None or "Syria".
+    ("protesters" -> "Protesters (Kenya)", "the army" -> "Military Forces of Kenya",
+    "militants" in Somalia -> Al Shabaab) and makes state forces abroad `external_forces`.
+    A country's context phrases never fire for another country's events; with no country
+    they read as in the table's default context country.
     """
     if not name or not name.strip():
         return None
     name = _YEARS.sub("", name)  # ACLED's "(2000-)" year ranges are not part of the name
-    canonical = _from_canonical(name, country)
+    # A listed name first: "Government of National Accord" is Libya's, not a country's.
+    canonical = _exact(" ".join(name.split()), country) or _from_canonical(name, country)
     if canonical is not None:
         return canonical
     candidates = list(dict.fromkeys(c for c in _candidates(name) if c))

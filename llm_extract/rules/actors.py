@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from llm_extract.normalize import ActorInfo, actor_info, get_gazetteer
+from llm_extract.normalize import ActorInfo, actor_info, get_gazetteer, name_key
 
 _SHORT_CAPS = re.compile(r"[A-Z][A-Z.]{0,4}")
 _DESCRIPTOR_GAP = re.compile(r"[\s)]*(?:\([^)]{1,20}\))?\s*")
@@ -40,8 +40,12 @@ def _flexible(alias: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(case-insensitive names and patterns, case-sensitive acronyms)."""
+def _regexes() -> tuple[re.Pattern[str], ...]:
+    """(nationality patterns, case-insensitive names, case-sensitive acronyms).
+
+    Each is searched on its own so the longest match at a position wins across them:
+    "Syrian President Bashar al-Assad" over the pattern's "Syrian President", "Russian
+    military contractors" over "Russian military"."""
     raw = json.loads(files("llm_extract").joinpath("data/actors.json").read_text("utf-8"))
     loose: set[str] = set()
     caps: set[str] = set()
@@ -57,13 +61,14 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     fill = "|".join(re.escape(f) for f in filler)
     noun = "|".join(_flexible(n) for n in nouns)
     pattern = rf"(?-i:(?:{nat}))(?:['’]s)?(?:\s+(?:{fill}))*\s+(?:{noun})"
-    alternatives = [pattern, *(_flexible(a) for a in sorted(loose, key=len, reverse=True))]
+    pattern_re = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+    alternatives = [_flexible(a) for a in sorted(loose, key=len, reverse=True)]
     alternatives += [_flexible(b) for b in bare]
     body = "|".join(f"(?:{a})" for a in alternatives)
     loose_re = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
     caps_body = "|".join(re.escape(c) for c in sorted(caps, key=len, reverse=True))
     caps_re = re.compile(rf"(?<![\w-])(?:{caps_body})(?![\w-])")
-    return loose_re, caps_re
+    return pattern_re, loose_re, caps_re
 
 
 def _is_place(sentence: str, start: int, surface: str) -> bool:
@@ -79,9 +84,7 @@ def scan_actors(sentence: str, *, country: str | None = None) -> list[ActorMenti
     `country` is the country the events happen in: it resolves generic mentions ("the
     army", "protesters") and makes state forces abroad external forces.
     """
-    loose_re, caps_re = _regexes()
-    found = [(m.start(), m.end()) for m in loose_re.finditer(sentence)]
-    found += [(m.start(), m.end()) for m in caps_re.finditer(sentence)]
+    found = [(m.start(), m.end()) for regex in _regexes() for m in regex.finditer(sentence)]
     kept: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda se: (se[0] - se[1], se[0])):
         if all(end <= s or start >= e for s, e in kept):
@@ -106,18 +109,18 @@ def _nationality_re() -> tuple[re.Pattern[str], dict[str, str]]:
     table: dict[str, str] = raw["nationalities"]
     names = sorted(table, key=len, reverse=True)
     body = "|".join(_flexible(n) for n in names)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), {
-        k.casefold(): v for k, v in table.items()
-    }
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), {name_key(k): v for k, v in table.items()}
 
 
 def countries_named(text: str) -> list[str]:
-    """Countries named in `text` by name or nationality ("Kenyan police" -> Kenya)."""
+    """Countries named in `text` by name or nationality ("Kenyan police" -> Kenya).
+
+    Longest names win ("South Sudanese" is South Sudan, "Niger Delta" is Nigeria), and
+    spelling variants fold alike ("Côte d’Ivoire", "Guinea Bissau")."""
     regex, table = _nationality_re()
     out = []
     for m in regex.finditer(text):
-        key = re.sub(r"[\s\-‐-–]+", " ", m.group(0)).casefold()
-        country = table.get(key)
+        country = table.get(name_key(m.group(0)))
         if country:
             out.append(country)
     return out
