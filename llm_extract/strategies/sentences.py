@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,9 +55,13 @@ def _label(value: SubEventType | None) -> str:
     return value.value if value else "no event"
 
 
-def _model_only_event(text: str, sub: SubEventType) -> DraftEvent:
-    """An event only the model saw: its fields still read by code from the sentence."""
-    actors = scan_actors(text)
+def _model_only_event(text: str, sub: SubEventType, country: str | None) -> DraftEvent:
+    """An event only the model saw: its fields still read by code from the sentence.
+
+    `country` is where the article's other events happen; it resolves generic actor
+    phrases ("the army", "militants") as the rules do for the whole article.
+    """
+    actors = scan_actors(text, country=country)
     places = scan_places(text, exclude=[(a.start, a.end) for a in actors])
     place = best_place(places, near=0)
     return DraftEvent(
@@ -65,7 +70,7 @@ def _model_only_event(text: str, sub: SubEventType) -> DraftEvent:
         date_text=find_date_phrase(text),
         location=place.surface if place else None,
         admin1=province_in(text),
-        country=place.place.country if place and place.place else None,
+        country=place.place.country if place and place.place else country,
         actor1=[a.surface for a in actors][:MAX_NAMES],
         actor2=[],
         fatalities_text=None,
@@ -122,12 +127,14 @@ async def sentences_draft(
             event = event.model_copy(update={"sub_event_type": said})
         flags.setdefault(len(events), []).append(f"disputed: {note}; {arbiter} wins")
         events.append(event)
+    countries = Counter(e.country for e in rules.events if e.country).most_common(1)
+    country = countries[0][0] if countries else None
     for key, said in labels.items():
         if key in covered or said is None:
             continue
         if arbiter == "model":
             flags.setdefault(len(events), []).append("model_only")
-            events.append(_model_only_event(by_text[key], said))
+            events.append(_model_only_event(by_text[key], said, country))
         else:
             warnings.append(f"model saw {said.value} in {by_text[key][:60]!r}; rules did not")
     draft = Draft(actors=rules.actors, events=events[:8], casualties=rules.casualties)
