@@ -1,18 +1,28 @@
 """Place names to Location records: one spelling, plus province, country and coordinates.
 
 The same town appears as "Maaret al-Numan", "Maarat al-Numan" or "Ma'arrat al-Nu'man";
-events only match across documents if those fold to one place. A small gazetteer
-(`llm_extract/data/places.json`, GeoNames-sourced) gives the canonical spelling and the
-admin1 / country / coordinates. Places it does not know still get a province from the
-article itself ("Salma, in the northwestern province of Latakia"). The gazetteer is
-pluggable (`set_gazetteer`) so a full GeoNames index can replace the seed-sized one.
+events only match across documents if those fold to one place. Two layers answer:
+
+- the hand-made gazetteer (`llm_extract/data/places.json`, GeoNames-sourced), which
+  gives the canonical news spelling and always wins;
+- the world layer (`llm_extract/data/world_places.tsv.gz`, built from GeoNames by
+  scripts/build_world_gazetteer.py): about 80,000 towns, every admin1 division and
+  country, loaded on first use, so articles outside Syria get an admin1, a country and
+  coordinates too. Its admin1 names are mapped to the hand-made ones where those exist.
+
+Places neither knows still get a province from the article itself ("Salma, in the
+northwestern province of Latakia"). The gazetteer is pluggable (`set_gazetteer`).
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import re
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Any, Protocol, runtime_checkable
 
@@ -61,6 +71,14 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     aliases: tuple[str, ...] = field(default=())
+    population: int | None = None
+    """GeoNames' population (0 or None: unknown); ranks same-named places."""
+    source: str = ""
+    """WORLD for entries of the world layer; "" for hand-made or plugged-in entries."""
+
+
+WORLD = "geonames"
+"""`Place.source` of the world layer's entries, which callers may trust less."""
 
 
 @runtime_checkable
@@ -106,7 +124,8 @@ class JsonGazetteer:
         self._index = index
         return index
 
-    def lookup(self, name: str) -> Place | None:
+    def lookup(self, name: str, countries: Collection[str] | None = None) -> Place | None:
+        """The entry for `name`; `countries` is accepted for symmetry and ignored."""
         index = self._load()
         key = name_key(name)
         if not key:
@@ -134,7 +153,247 @@ def _place(item: dict[str, Any]) -> Place:
     )
 
 
-_default: Gazetteer = JsonGazetteer()
+_WORLD_FILE = "data/world_places.tsv.gz"
+WORLD_LARGE = 100_000
+"""A world-layer place this populous (a city, or an admin1 division's towns together) is
+trusted on its name alone; smaller ones need context (the rules' place phrases, or their
+country named nearby)."""
+_ALT_WEIGHT = 3
+"""A place matched by an alternate name counts as a third of its population when ranked
+against places of that main name ("Odessa": Odesa, Ukraine over Odessa, Texas; "Man":
+Man, Ivory Coast over Manchester, one of whose alternate names it is)."""
+_ADMIN_TAIL = re.compile(r"^(?P<n>.+) (?:province|governorate|state|region|oblast|prefecture)$")
+_DISTRICT_TAIL = re.compile(r"^(?P<n>.+) (?:district|county|city|town|village)$")
+_ARTICLE = re.compile(r"^(?:al|el|an|ar|as|ad|ash|at|az) ")
+# Where a leading "al-"/"el-" is the Arabic article news often drops ("Arish" for El
+# Arish); elsewhere "El" is part of the name (El Congo, El Paso are not "Congo", "Paso").
+_ARABIC_ARTICLE_CC = frozenset(
+    re.findall(
+        r"[A-Z]{2}", "AE BH DJ DZ EG EH IL IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE"
+    )
+)
+_KEY_JUNK = re.compile(r"[\W_]+")
+
+
+def _ascii_key(text: str) -> str:
+    """`name_key` for ASCII text, without its per-character loop (the world table is ASCII)."""
+    if not text.isascii():
+        return name_key(text)
+    key = re.sub(r"'s\b", "", text.lower().replace("`", "'")).replace("'", "")
+    key = _KEY_JUNK.sub(" ", key).strip()
+    return key[4:] if key.startswith("the ") else key
+
+
+@dataclass(frozen=True)
+class _Hit:
+    row: int
+    alias: bool  # matched an alternate name, not the main one
+
+
+class WorldGazetteer:
+    """GeoNames' populated places, admin1 divisions and countries, loaded on first lookup.
+
+    Same-named places resolve by population, unless `countries` names the ones to prefer
+    ("Tripoli" is Libya's capital, or Lebanon's city with countries={"Lebanon"}). A
+    country beats anything else of its name, and a city beats the admin1 division of its
+    name in the same country ("Kano"); "<name> province/state/region" finds the division.
+    Lookup is exact after folding (case, diacritics, punctuation, a leading Arabic
+    article): no fuzzy matching over 80,000 names.
+    """
+
+    def __init__(self, lines: Iterable[str] | None = None) -> None:
+        self._lines = lines
+        self._rows: list[str] = []
+        self._index: dict[str, int | tuple[int, ...]] | None = None
+        self._loose: dict[str, int | tuple[int, ...]] = {}
+        self._countries: dict[str, str] = {}
+        self._words: frozenset[str] = frozenset()
+        self._cache: dict[int, Place] = {}
+        self._lock = threading.Lock()
+
+    def _read(self) -> Iterable[str]:
+        if self._lines is not None:
+            yield from self._lines
+            return
+        with (
+            files("llm_extract").joinpath(_WORLD_FILE).open("rb") as raw,
+            gzip.GzipFile(fileobj=raw) as unzipped,
+            io.TextIOWrapper(unzipped, encoding="utf-8") as text,
+        ):
+            for line in text:
+                yield line.rstrip("\n")
+
+    def _load(self) -> dict[str, int | tuple[int, ...]]:
+        if self._index is not None:
+            return self._index
+        with self._lock:  # the rules backend drafts in threads: load once, not per thread
+            if self._index is None:
+                self._build()
+        assert self._index is not None
+        return self._index
+
+    def _build(self) -> None:
+        index: dict[str, int | tuple[int, ...]] = {}
+        loose: dict[str, int | tuple[int, ...]] = {}
+        rows: list[str] = []
+        words: set[str] = set()
+        for line in self._read():
+            if not line or line.startswith("#") or line.startswith("kind\t"):
+                continue
+            fields = line.split("\t")
+            if fields[0] == "word":
+                words.add(fields[1])
+                continue
+            if fields[0] == "country":
+                self._countries[fields[2]] = fields[1]
+            row = len(rows)
+            rows.append(line)
+            names = [fields[1], *(a for a in fields[7].split("|") if a)]
+            arabic = fields[2] in _ARABIC_ARTICLE_CC
+            for i, alias in enumerate(names):
+                key = _ascii_key(alias)
+                code = row * 2 + (i > 0)
+                _add(index, key, code)
+                bare = _ARTICLE.sub("", key) if arabic else key
+                if bare != key:
+                    _add(loose, bare, code)
+        self._rows, self._loose, self._words = rows, loose, frozenset(words)
+        self._index = index
+
+    def common_word(self, name: str) -> bool:
+        """Whether `name` is also an ordinary English word ("Reading", "Split", "Delta")."""
+        self._load()
+        return name_key(name) in self._words
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._rows)
+
+    def _place(self, row: int) -> Place:
+        if row not in self._cache:
+            kind, name, cc, admin1, lat, lon, pop, aliases = self._rows[row].split("\t")
+            self._cache[row] = Place(
+                name=name,
+                kind=kind,
+                admin1=admin1 or None,
+                country=self._countries.get(cc) or None,
+                latitude=float(lat) if lat else None,
+                longitude=float(lon) if lon else None,
+                aliases=tuple(a for a in aliases.split("|") if a),
+                population=int(pop) if pop else None,
+                source=WORLD,
+            )
+        return self._cache[row]
+
+    def _hits(self, key: str) -> list[_Hit]:
+        index = self._load()
+        found = index.get(key)
+        if found is None:
+            bare = _ARTICLE.sub("", key)
+            found = index.get(bare) if bare != key else None
+            if found is None:
+                found = self._loose.get(bare)
+        if found is None:
+            return []
+        codes = found if isinstance(found, tuple) else (found,)
+        return [_Hit(code // 2, bool(code % 2)) for code in codes]
+
+    def candidates(self, name: str) -> list[Place]:
+        """Every entry the name could mean, best first (as `lookup` ranks them)."""
+        return [self._place(h.row) for h in self._ranked(name_key(name), None)]
+
+    def lookup(self, name: str, countries: Collection[str] | None = None) -> Place | None:
+        """The place `name` most likely means, preferring places in `countries`."""
+        key = name_key(name)
+        if not key:
+            return None
+        ranked = self._ranked(key, countries)
+        if not ranked:
+            admin = _ADMIN_TAIL.match(key)
+            if admin:
+                hits = [h for h in self._hits(admin["n"]) if self._place(h.row).kind == "admin1"]
+                ranked = self._rank(hits, countries)
+            elif (district := _DISTRICT_TAIL.match(key)) is not None:
+                ranked = self._ranked(district["n"], countries)
+        return self._place(ranked[0].row) if ranked else None
+
+    def _ranked(self, key: str, countries: Collection[str] | None) -> list[_Hit]:
+        return self._rank(self._hits(key), countries) if key else []
+
+    def _rank(self, hits: list[_Hit], countries: Collection[str] | None) -> list[_Hit]:
+        if countries:
+            preferred = [h for h in hits if self._place(h.row).country in countries]
+            hits = preferred or hits
+
+        def score(hit: _Hit) -> tuple[bool, float, int]:
+            place = self._place(hit.row)
+            pop = (place.population or 0) / (_ALT_WEIGHT if hit.alias else 1)
+            return (place.kind == "country", pop, -hit.row)
+
+        ranked = sorted(hits, key=score, reverse=True)
+        if ranked and self._place(ranked[0].row).kind == "admin1":
+            top = self._place(ranked[0].row)
+            towns = [h for h in ranked if self._place(h.row).kind in ("city", "town")]
+            same = [h for h in towns if self._place(h.row).country == top.country]
+            if same:  # "Kano" the city, not Kano state; "Kano state" asks for the state
+                ranked.remove(same[0])
+                ranked.insert(0, same[0])
+        return ranked
+
+
+def _add(index: dict[str, int | tuple[int, ...]], key: str, code: int) -> None:
+    if not key:
+        return
+    have = index.get(key)
+    if have is None:
+        index[key] = code
+    elif isinstance(have, tuple):
+        if code // 2 not in (c // 2 for c in have):
+            index[key] = (*have, code)
+    elif have // 2 != code // 2:
+        index[key] = (have, code)
+
+
+class LayeredGazetteer:
+    """The hand-made gazetteer first, the world layer for everything it does not know.
+
+    World entries get the hand-made admin1 names where the hand-made file knows the
+    division ("Ar-Raqqah" -> "Raqqa", "Rif-dimashq" -> "Rif Dimashq"), so the two layers
+    agree on names.
+    """
+
+    def __init__(
+        self, curated: JsonGazetteer | None = None, world: WorldGazetteer | None = None
+    ) -> None:
+        self.curated = curated if curated is not None else JsonGazetteer()
+        self.world = world if world is not None else WorldGazetteer()
+        self._admin1: dict[tuple[str | None, str], str] = {}
+
+    def lookup(self, name: str, countries: Collection[str] | None = None) -> Place | None:
+        """The hand-made entry if there is one, else the world layer's best match."""
+        place = self.curated.lookup(name)
+        if place is not None:
+            return place
+        found = self.world.lookup(name, countries)
+        return self._curated_names(found) if found is not None else None
+
+    def _curated_names(self, place: Place) -> Place:
+        if place.admin1 is None:
+            return place
+        key = (place.country, place.admin1)
+        if key not in self._admin1:
+            own = self.curated.lookup(place.admin1)
+            same = own is not None and own.country == place.country
+            self._admin1[key] = (own.admin1 or own.name) if own and same else place.admin1
+        admin1 = self._admin1[key]
+        if admin1 == place.admin1:
+            return place
+        if place.kind == "admin1":
+            return replace(place, name=admin1, admin1=admin1)
+        return replace(place, admin1=admin1)
+
+
+_default: Gazetteer = LayeredGazetteer()
 _current: Gazetteer = _default
 
 
@@ -160,13 +419,35 @@ def _clean(name: str) -> str:
     return cleaned.strip()
 
 
-def _lookup(name: str) -> Place | None:
+def find_place(name: str, countries: Collection[str] | None = None) -> Place | None:
+    """Look `name` up in the current gazetteer, preferring places in `countries`.
+
+    The country preference reaches the shipped gazetteers; a plugged-in one that only
+    takes a name is asked with the name alone.
+    """
+    gazetteer = _current
+    if countries and isinstance(gazetteer, (LayeredGazetteer, WorldGazetteer, JsonGazetteer)):
+        return gazetteer.lookup(name, countries)
+    return gazetteer.lookup(name)
+
+
+def is_common_word(name: str) -> bool:
+    """Whether the world layer lists `name` as an ordinary English word ("Reading")."""
+    gazetteer = _current
+    if isinstance(gazetteer, LayeredGazetteer):
+        return gazetteer.world.common_word(name)
+    if isinstance(gazetteer, WorldGazetteer):
+        return gazetteer.common_word(name)
+    return False
+
+
+def _lookup(name: str, countries: Collection[str] | None = None) -> Place | None:
     """Gazetteer lookup, then without a trailing "province"/"countryside"/... word."""
-    place = _current.lookup(name)
+    place = find_place(name, countries)
     if place is None:
         bare = _SUFFIX.sub("", name)
         if bare != name:
-            place = _current.lookup(bare)
+            place = find_place(bare, countries)
     return place
 
 
@@ -192,34 +473,75 @@ def _province_from_text(name: str, text: str) -> str | None:
 
 def _admin1_of(province: str) -> tuple[str, str | None]:
     """Canonical admin1 name and its country for a province name."""
-    place = _lookup(province)
+    place = _lookup(f"{province} province") or _lookup(province)
     if place is None:
         return province, None
     return (place.admin1 or place.name), place.country
 
 
+def _located(place: Place, written: str) -> Location:
+    """The Location for a gazetteer entry.
+
+    Hand-made entries give their canonical spelling. World entries keep the name as the
+    article writes it (GeoNames' transliteration, "Kafranbel" for "Kafr Nubl", is often
+    not in the article, and FORMAT.md wants the place as named), unless both fold alike.
+    """
+    name = place.name
+    if place.source == WORLD:
+        bare = _SUFFIX.sub("", written) or written
+        name = place.name if name_key(bare) == name_key(place.name) else bare
+    return Location(
+        name=name,
+        admin1=place.admin1,
+        country=place.country,
+        latitude=place.latitude,
+        longitude=place.longitude,
+    )
+
+
+def _checked(place: Place, name: str, text: str) -> Place | None:
+    """A world-layer match the article does not contradict, or None.
+
+    The province the article gives next to the name must be in the same country (and
+    picks among same-named places). A weak match, a name that is also an English word
+    ("Delta", "Reading") or a small place found by one of its alternate names (GeoNames
+    lists "Allah" for a town in Iran), needs its country named in the article.
+    """
+    province = _province_from_text(name, text)
+    country = _admin1_of(province)[1] if province is not None else None
+    if country is not None:
+        hinted = _lookup(name, (country,))
+        return hinted if hinted is not None and hinted.country == country else None
+    if place.kind == "country" or not place.country:
+        return place
+    bare = _SUFFIX.sub("", name) or name
+    own = _ARTICLE.sub("", name_key(bare)) == _ARTICLE.sub("", name_key(place.name))
+    weak = is_common_word(bare) or (not own and (place.population or 0) < WORLD_LARGE)
+    if weak and not re.search(rf"\b{re.escape(place.country)}", text, re.IGNORECASE):
+        return None
+    return place
+
+
 def normalize_location(name: str | None, text: str | None = None) -> Location:
     """A Location for a place name: canonical spelling, admin1, country and coordinates.
 
-    Known places are filled from the gazetteer. Otherwise the article `text` is searched
-    for a province given next to the name, and the country follows from the province.
-    Compound names ("Kadeen and Wadi Nabaa Miro") are kept as written, with admin1 and
-    country from the first part the gazetteer knows.
+    Known places are filled from the gazetteer. A world-layer match must agree with the
+    province the article gives next to the name ("Busra, a town in Daraa province" is not
+    Basra in Iraq); the article's country also picks among same-named places. Otherwise
+    the article `text` is searched for a province given next to the name, and the country
+    follows from the province. Compound names ("Kadeen and Wadi Nabaa Miro") are kept as
+    written, with admin1 and country from the first part the gazetteer knows.
     """
     if name is None or not name.strip():
         return Location()
     cleaned = _clean(name) or name.strip()
     place = _lookup(cleaned)
+    if place is not None and place.source == WORLD and text:
+        place = _checked(place, cleaned, text)
     if place is not None:
-        return Location(
-            name=place.name,
-            admin1=place.admin1,
-            country=place.country,
-            latitude=place.latitude,
-            longitude=place.longitude,
-        )
+        return _located(place, cleaned)
     admin1: str | None = None
-    country: str | None = None
+    country = None
     for part in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", cleaned):
         part_place = _lookup(part) if part and part != cleaned else None
         if part_place is not None:

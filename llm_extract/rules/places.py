@@ -5,14 +5,23 @@ Two sources, both read from the sentence itself: capitalised names the gazetteer
 own place phrases ("the town of X", "in X province", "raids on X", "around X") for places
 the gazetteer does not know. The most specific place wins: a town over its province,
 a province over its country.
+
+The hand-made gazetteer is trusted wherever its names appear. The world layer (80,000
+GeoNames towns) names too many English words and people ("Police" in Poland, "Reading",
+"Hassan" in India) to be trusted like that; `_world_verdict` says when one of its
+matches counts as a place.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from enum import Enum
 
-from llm_extract.normalize import Place, get_gazetteer
+from llm_extract.normalize import WORLD, Place, find_place, is_common_word, name_key
+from llm_extract.normalize.locations import WORLD_LARGE
+from llm_extract.rules.actors import countries_named
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -81,8 +90,128 @@ class PlaceMention:
         return _RANK.get(self.place.kind, 0)
 
 
-def _lookup(surface: str) -> Place | None:
-    return get_gazetteer().lookup(surface)
+def _lookup(surface: str, countries: Collection[str] | None = None) -> Place | None:
+    return find_place(surface, countries)
+
+
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|around|outside|inside|into|across|towards?|through|between|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
+    r"(?:km|kms|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_KIND_BEFORE = re.compile(
+    rf"\b(?:{_KIND_WORDS})s?\s+of\s+(?:the\s+)?$|\b(?:town|city|village)\s+$",
+    re.IGNORECASE,
+)
+_KIND_TAIL = _wordset(
+    "province provinces governorate state region district county city town village oblast "
+    "prefecture division countryside"
+)
+_KIND_AFTER = re.compile(rf"\s+(?:{'|'.join(sorted(_KIND_TAIL))})\b", re.IGNORECASE)
+_TITLE_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|dr|sir|president|gen|general|col|colonel|maj|major|capt|captain|lt|"
+    r"minister|sheikh|shaikh|imam|governor|gov|senator|sen|rep|commander|chief|leader|"
+    r"spokesman|spokeswoman|spokesperson|king|queen|prince|emir|pope|judge|mayor)\.?\s+$",
+    re.IGNORECASE,
+)
+_SPEECH_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:said|says|told|added|stated|wrote|tweeted|warned|denied|confirmed)\b"
+)
+
+
+# Large GeoNames cities that are also people's names or bodies in news text ("Jackson
+# said", "Governor Bello", "Hassan, 34, was killed", "the State Duma"): they need a
+# place phrase or their country.
+_PEOPLE = _wordset(
+    """
+    duma ann austin batman bello bush carnot charlotte chandler clovis constantine darwin dudley
+    durham edison elizabeth engels eugene everett florence george gilbert hamilton hassan
+    henderson irving jackson kennedy kent kikuyu kimberley lincoln livingstone lowell madison
+    mary masai milton moreno moro nancy newton nigel norman preston regina richardson
+    rodriguez salem santana santos sutton thornton tyler victoria vladimir warren
+    """
+)
+_ARTICLE = re.compile(r"^(?:al|el|an|ar|as|ad|ash|at|az) ")
+
+
+class _Verdict(Enum):
+    YES = "yes"
+    IF_COUNTRY = "if its country is named"
+    NO = "no"
+
+
+def _world_verdict(
+    sentence: str, start: int, end: int, place: Place, *, whole: bool, explicit: bool = False
+) -> _Verdict:
+    """When a world-layer match counts as a place (hand-made entries always count).
+
+    - Never as part of a longer capitalised name ("Hassan" in "Hassan Nasrallah"), before
+      a speech verb or after a title ("Hassan said", "President Jackson"), or as an
+      acronym ("UN" is not Un in India).
+    - An ordinary English word ("Reading", "Delta", "Plateau") only when the sentence
+      calls it a place ("the town of Split", "Delta State"), or after "in", "near"...
+      when its country is named in the sentence too.
+    - Countries always. Other places when the sentence calls them places ("the town of
+      X", "X province") or puts them after a locative preposition ("in X", "near X",
+      "north of X"); a place matched by one of its alternate names (GeoNames lists
+      "Hamas" for Hamm, "Allah" for an Iranian town) only if it is also large.
+    - Without such a phrase, a large place (WORLD_LARGE) named by its own name that is
+      not also a person's name; any place whose country the sentence names.
+    """
+    if place.source != WORLD:
+        return _Verdict.YES
+    surface = sentence[start:end]
+    bare = _bare(surface)
+    before = sentence[max(0, start - 40) : start]
+    explicit = (
+        explicit
+        or bare != surface  # "Plateau State"
+        or bool(_KIND_BEFORE.search(before) or _KIND_AFTER.match(sentence, end))
+    )
+    if not explicit and (
+        not whole
+        or (bare.isupper() and len(bare) <= 5)
+        or _TITLE_BEFORE.search(before)
+        or _SPEECH_AFTER.match(sentence[end:])
+    ):
+        return _Verdict.NO
+    locative = explicit or bool(_LOCATIVE_BEFORE.search(before) or _RELATIVE_BEFORE.search(before))
+    if is_common_word(bare):
+        if explicit:
+            return _Verdict.YES
+        return _Verdict.IF_COUNTRY if locative else _Verdict.NO
+    if place.kind == "country" or explicit:
+        return _Verdict.YES
+    key = _ARTICLE.sub("", name_key(bare))
+    own_name = key == _ARTICLE.sub("", name_key(place.name))
+    large = (place.population or 0) >= WORLD_LARGE
+    if locative and (own_name or large):
+        return _Verdict.YES
+    if own_name and large and key not in _PEOPLE:
+        return _Verdict.YES
+    return _Verdict.IF_COUNTRY
+
+
+def _bare(surface: str) -> str:
+    """The name without a trailing place word ("Borno State" -> "Borno")."""
+    words = surface.split()
+    while len(words) > 1 and words[-1].casefold() in _KIND_TAIL:
+        words.pop()
+    return " ".join(words)
+
+
+def _whole(words: list[str], i: int, size: int) -> bool:
+    """Whether words[i:i+size] is the whole name in its capitalised run.
+
+    Words around it may only be function words ("In", "The"), days and months, or place
+    words ("State", "Province").
+    """
+    rest = [*words[:i], *words[i + size :]]
+    return all(
+        (w := re.sub(r"['’]s?$", "", word).casefold()) in _NOT_PLACES or w in _KIND_TAIL
+        for word in rest
+    )
 
 
 _ADJECTIVAL = re.compile(
@@ -100,39 +229,74 @@ def _plausible(surface: str) -> bool:
     return bool(words) and words[0].casefold() not in _NOT_PLACES and len(surface) > 2
 
 
-def _known(sentence: str) -> list[PlaceMention]:
-    """Capitalised spans the gazetteer knows, trying shorter spans inside longer ones."""
+def _known(sentence: str, countries: Collection[str] = ()) -> list[PlaceMention]:
+    """Capitalised spans the gazetteer knows, trying shorter spans inside longer ones.
+
+    World-layer matches that count only if their country is named wait until every
+    other match of the sentence is in: those matches' countries count as named too
+    ("in Maiduguri, Bama and Gwoza": Maiduguri is in Nigeria, so are the others).
+    """
+    named = {*countries, *countries_named(sentence)}
     out: list[PlaceMention] = []
+    pending: list[PlaceMention] = []
     for m in _CAPS.finditer(sentence):
-        words = list(re.finditer(r"\S+", m.group(0)))
+        words = [w.group(0) for w in re.finditer(r"\S+", m.group(0))]
+        offsets = [m.start() + w.start() for w in re.finditer(r"\S+", m.group(0))]
         done = False
         for size in range(len(words), 0, -1):
             for i in range(len(words) - size + 1):
-                start = m.start() + words[i].start()
-                end = m.start() + words[i + size - 1].end()
+                start = offsets[i]
+                end = offsets[i + size - 1] + len(words[i + size - 1])
                 surface = sentence[start:end].rstrip("'’")
                 if not _plausible(surface):
                     continue
-                place = _lookup(surface)
-                if place is not None:
-                    out.append(PlaceMention(surface, start, start + len(surface), place, False))
-                    done = True
-                    break
+                place = _lookup(surface, named)
+                if place is None:
+                    continue
+                mention = PlaceMention(surface, start, start + len(surface), place, False)
+                verdict = _world_verdict(
+                    sentence, start, mention.end, place, whole=_whole(words, i, size)
+                )
+                if verdict is _Verdict.NO:
+                    continue
+                if verdict is _Verdict.IF_COUNTRY:
+                    pending.append(mention)
+                else:
+                    out.append(mention)
+                done = True
+                break
             if done:
                 break
-    return out
+    named |= {p.place.country for p in out if p.place is not None and p.place.country}
+    for mention in pending:
+        place = _lookup(mention.surface, named)
+        if place is not None and place.country in named:
+            out.append(replace(mention, place=place))
+    return sorted(out, key=lambda p: p.start)
 
 
 def scan_places(
-    sentence: str, *, exclude: list[tuple[int, int]] | None = None
+    sentence: str,
+    *,
+    exclude: list[tuple[int, int]] | None = None,
+    countries: Collection[str] = (),
 ) -> list[PlaceMention]:
-    """Places a sentence names, in order; spans in `exclude` (actor names) are skipped."""
+    """Places a sentence names, in order; spans in `exclude` (actor names) are skipped.
+
+    `countries` (the article's country, say) count as named in the sentence: they pick
+    among same-named places and let small world-layer towns of those countries count.
+    """
     taken = list(exclude or [])
     dateline = _DATELINE.match(sentence)
     if dateline:
         taken.append((0, dateline.end()))  # "BEIRUT –": where it was filed, not where it happened
-    found = _known(sentence)
-    for regex in _PHRASES:
+    found = _known(sentence, countries)
+    named = {
+        *countries,
+        *countries_named(sentence),
+        *(f.place.country for f in found if f.place is not None and f.place.country),
+    }
+    for kind, regex in enumerate(_PHRASES):
         for m in regex.finditer(sentence):
             start, end = m.start("p"), m.end("p")
             surface = sentence[start:end].rstrip("'’")
@@ -143,7 +307,14 @@ def scan_places(
                 continue
             if any(start < f.end and f.start < end for f in found):
                 continue
-            found.append(PlaceMention(surface, start, end, _lookup(surface), True))
+            place = _lookup(surface, named)
+            if place is not None:
+                verdict = _world_verdict(sentence, start, end, place, whole=True, explicit=kind < 2)
+                if verdict is _Verdict.NO or (
+                    verdict is _Verdict.IF_COUNTRY and place.country not in named
+                ):
+                    place = None  # still a place phrase, but not that town
+            found.append(PlaceMention(surface, start, end, place, True))
     kept = [f for f in found if not any(f.start < e and s < f.end for s, e in taken)]
     return sorted((_with_admin(sentence, f) for f in kept), key=lambda f: f.start)
 
@@ -174,11 +345,17 @@ def _with_admin(sentence: str, mention: PlaceMention) -> PlaceMention:
     if _ADMIN_AFTER.match(sentence, mention.end) or _ADMIN_BEFORE.search(
         sentence[max(0, mention.start - 20) : mention.start]
     ):
+        place = mention.place
+        if place is not None and place.source == WORLD and place.kind != "admin1":
+            # "Kano state" is the state, not the city; keep the city if there is no state
+            division = _lookup(f"{_bare(mention.surface)} province", (place.country or "",))
+            if division is not None and division.kind == "admin1":
+                place = division
         return PlaceMention(
             mention.surface,
             mention.start,
             mention.end,
-            mention.place,
+            place,
             mention.phrase,
             True,
             mention.relative,
