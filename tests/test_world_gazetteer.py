@@ -197,6 +197,21 @@ def test_small_towns_count_after_a_locative_or_with_their_country_named() -> Non
     }
 
 
+def test_a_place_word_after_a_longer_name_does_not_make_its_last_word_a_place() -> None:
+    sentence = "Fighters attacked a checkpoint in Nad Ali district of Helmand province."
+    assert _places(sentence) == {"Nad Ali": None, "Helmand": "Afghanistan"}  # not Ali, India
+    loc = normalize_location("Nad Ali", sentence)
+    assert (loc.name, loc.admin1, loc.country) == ("Nad Ali", "Helmand", "Afghanistan")
+
+
+def test_a_possessive_ends_the_name() -> None:
+    places = scan_places("Police clashed with protesters in Nairobi's Kibera slum.")
+    assert [(p.surface, p.place.country if p.place else None) for p in places] == [
+        ("Nairobi's", "Kenya")
+    ]
+    assert normalize_location("Nairobi's").name == "Nairobi"
+
+
 def test_large_cities_count_on_their_own() -> None:
     assert _places("Maiduguri has been the centre of the insurgency.") == {"Maiduguri": "Nigeria"}
     assert _places("Mortars hit Kismayo and Baidoa.") == {"Kismayo": "Somalia", "Baidoa": "Somalia"}

@@ -54,7 +54,7 @@ _CONTEXT = (
         rf"(?:[\w'’-]+\s+){{0,2}}?{_ADMIN_WORDS}\s+of\s+){_PLACE_NAME}"
     ),
     re.compile(
-        rf"^\s*,?\s*(?i:(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){{0,5}}?in\s+(?:the\s+)?"
+        rf"^\s*,?\s*(?i:(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){{0,5}}?(?:in|of)\s+(?:the\s+)?"
         rf"(?:[\w'’-]+\s+)?){_PLACE_NAME}\s+(?i:{_ADMIN_WORDS})\b"
     ),
 )

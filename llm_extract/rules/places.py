@@ -169,9 +169,10 @@ def _world_verdict(
         or bare != surface  # "Plateau State"
         or bool(_KIND_BEFORE.search(before) or _KIND_AFTER.match(sentence, end))
     )
+    if not whole:
+        return _Verdict.NO  # a place word after "Nad Ali" does not make "Ali" a place
     if not explicit and (
-        not whole
-        or (bare.isupper() and len(bare) <= 5)
+        (bare.isupper() and len(bare) <= 5)
         or _TITLE_BEFORE.search(before)
         or _SPEECH_AFTER.match(sentence[end:])
     ):
@@ -205,9 +206,10 @@ def _whole(words: list[str], i: int, size: int) -> bool:
     """Whether words[i:i+size] is the whole name in its capitalised run.
 
     Words around it may only be function words ("In", "The"), days and months, or place
-    words ("State", "Province").
+    words ("State", "Province"); a possessive ends the name ("Nairobi's Kibera slum").
     """
-    rest = [*words[:i], *words[i + size :]]
+    after = words[i + size :] if not re.search(r"['’]s$", words[i + size - 1]) else []
+    rest = [*words[:i], *after]
     return all(
         (w := re.sub(r"['’]s?$", "", word).casefold()) in _NOT_PLACES or w in _KIND_TAIL
         for word in rest
@@ -267,12 +269,31 @@ def _known(sentence: str, countries: Collection[str] = ()) -> list[PlaceMention]
                 break
             if done:
                 break
+    out = [_in_named_country(p, out, named) for p in out]
     named |= {p.place.country for p in out if p.place is not None and p.place.country}
     for mention in pending:
         place = _lookup(mention.surface, named)
         if place is not None and place.country in named:
             out.append(replace(mention, place=place))
     return sorted(out, key=lambda p: p.start)
+
+
+def _in_named_country(
+    mention: PlaceMention, found: list[PlaceMention], named: set[str]
+) -> PlaceMention:
+    """A world match moved to the same-named place in a country the sentence names
+    ("Palma in Cabo Delgado" is Mozambique's Palma, not Majorca's)."""
+    if mention.place is None or mention.place.source != WORLD:
+        return mention
+    others = named | {
+        f.place.country for f in found if f is not mention and f.place and f.place.country
+    }
+    if mention.place.country in others:
+        return mention
+    place = _lookup(mention.surface, others)
+    if place is not None and place.country in others:
+        return replace(mention, place=place)
+    return mention
 
 
 def scan_places(
