@@ -25,6 +25,7 @@ from llm_extract.normalize import (
     set_gazetteer,
 )
 from llm_extract.normalize.locations import _ascii_key
+from llm_extract.rules.actors import scan_actors
 from llm_extract.rules.places import best_place, scan_places
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,6 +161,15 @@ def test_english_word_places_need_their_country_in_the_article() -> None:
     assert normalize_location("Delta", "Clashes in Delta left three dead.").country is None
     nigeria = normalize_location("Delta", "Clashes in Delta, Nigeria, left three dead.")
     assert (nigeria.admin1, nigeria.country) == ("Delta", "Nigeria")
+
+
+def test_actor_names_and_acronyms_are_not_world_towns() -> None:
+    # GeoNames: "Hamas" is a spelling of Hamm, Wagner a town in Brazil, Un one in India
+    for name in ["Hamas", "Wagner", "UN", "NATO", "AFP"]:
+        assert find_place(name) is None, name
+    assert find_place("DRC") is not None  # an acronym the table writes that way
+    actors = scan_actors("Fighters loyal to Hamas and members of Wagner attacked the post.")
+    assert [a.surface for a in actors] == ["Hamas", "Wagner"]
 
 
 def test_a_plugged_in_gazetteer_replaces_both_layers() -> None:

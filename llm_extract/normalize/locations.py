@@ -23,6 +23,7 @@ import re
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Protocol, runtime_checkable
 
@@ -303,11 +304,23 @@ class WorldGazetteer:
         return [self._place(h.row) for h in self._ranked(name_key(name), None)]
 
     def lookup(self, name: str, countries: Collection[str] | None = None) -> Place | None:
-        """The place `name` most likely means, preferring places in `countries`."""
+        """The place `name` most likely means, preferring places in `countries`.
+
+        A short all-capitals name is an acronym: it only matches an entry written that
+        way ("DRC"), not a town that folds to it ("UN" is not Un in India).
+        """
         key = name_key(name)
         if not key:
             return None
         ranked = self._ranked(key, countries)
+        written = name.strip()
+        if written.isupper() and len(written) <= 5:
+            ranked = [
+                h
+                for h in ranked
+                if written in (self._place(h.row).name, *self._place(h.row).aliases)
+            ]
+            return self._place(ranked[0].row) if ranked else None
         if not ranked:
             admin = _ADMIN_TAIL.match(key)
             if admin:
@@ -354,12 +367,26 @@ def _add(index: dict[str, int | tuple[int, ...]], key: str, code: int) -> None:
         index[key] = (have, code)
 
 
+@lru_cache(maxsize=1)
+def _actor_names() -> frozenset[str]:
+    """Keys of the names and aliases in the hand-made actor table (data/actors.json)."""
+    raw = json.loads(files("llm_extract").joinpath("data/actors.json").read_text("utf-8"))
+    return frozenset(
+        name_key(alias)
+        for actor in raw.get("actors", [])
+        for alias in (actor["name"], *actor.get("aliases", []))
+    )
+
+
 class LayeredGazetteer:
     """The hand-made gazetteer first, the world layer for everything it does not know.
 
     World entries get the hand-made admin1 names where the hand-made file knows the
     division ("Ar-Raqqah" -> "Raqqa", "Rif-dimashq" -> "Rif Dimashq"), so the two layers
-    agree on names.
+    agree on names. A name the hand-made actor table lists is an actor before it is a
+    GeoNames town ("Hamas" is also a spelling of Hamm, "Wagner" a town in Brazil, "Fano"
+    one in Italy), so "members of Hamas" stays an actor; countries and admin1 divisions
+    still answer.
     """
 
     def __init__(
@@ -375,7 +402,11 @@ class LayeredGazetteer:
         if place is not None:
             return place
         found = self.world.lookup(name, countries)
-        return self._curated_names(found) if found is not None else None
+        if found is None:
+            return None
+        if found.kind in ("city", "town") and name_key(name) in _actor_names():
+            return None
+        return self._curated_names(found)
 
     def _curated_names(self, place: Place) -> Place:
         if place.admin1 is None:
