@@ -47,6 +47,9 @@ class MemoryFigures:
     pool: int
     runs: list[MemoryRun] = field(default_factory=list)
     new_model_requests: int = 0
+    fill_peak_rss_mb: float = 0.0
+    """Peak RSS of the cold run that fills the cache: every document assembled afresh,
+    so the normalisation tables it needs are loaded (the warm runs need none)."""
     target_mb: float = TARGET_MB
 
     @property
@@ -56,7 +59,8 @@ class MemoryFigures:
 
     @property
     def met(self) -> bool:
-        return bool(self.runs) and all(r.peak_rss_mb <= self.target_mb for r in self.runs)
+        peaks = [r.peak_rss_mb for r in self.runs] + [self.fill_peak_rss_mb]
+        return bool(self.runs) and all(p <= self.target_mb for p in peaks)
 
 
 def write_jsonl(path: Path, n: int, pool: int) -> float:
@@ -101,10 +105,11 @@ def _run(state: Path, sizes: tuple[int, ...], pool: int) -> MemoryFigures:
     with ServerProcess(latency=0.0) as server:
         pool_file = state / "pool.jsonl"
         write_jsonl(pool_file, pool, pool)
-        code, _s, _rss = cli([str(pool_file), "-o", str(state / "pool.out.jsonl")],
-                             server.base_url, state)  # fmt: skip
+        code, _s, fill_rss = cli([str(pool_file), "-o", str(state / "pool.out.jsonl")],
+                                 server.base_url, state)  # fmt: skip
         if code != 0:
             raise RuntimeError(f"filling the cache failed (exit {code})")
+        figures.fill_peak_rss_mb = fill_rss
         before = server.model_requests()
         for n in sizes:
             source = state / f"input-{n}.jsonl"

@@ -255,7 +255,9 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             "goes reader -> Extractor (key, lookup, validation, run log) -> writer, so "
             "whatever the run keeps per document shows as growth with N. Files on tmpfs so "
             f"the per-line fsync does not dominate. New model requests: "
-            f"{mem.new_model_requests}.",
+            f"{mem.new_model_requests}. The cold run that fills the cache ({mem.pool} "
+            "documents, each assembled afresh, so the normalisation tables it needs are "
+            f"loaded) peaked at {mem.fill_peak_rss_mb:,.0f} MB.",
             "",
             "| N | input MB | peak RSS MB | seconds | docs/s | lines written | exit |",
             "|---|---|---|---|---|---|---|",
