@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from llm_extract.normalize import ActorInfo, actor_info, get_gazetteer, name_key
+from llm_extract.normalize import WORLD, ActorInfo, actor_info, get_gazetteer, name_key
 
 _SHORT_CAPS = re.compile(r"[A-Z][A-Z.]{0,4}")
 _DESCRIPTOR_GAP = re.compile(r"[\s)]*(?:\([^)]{1,20}\))?\s*")
@@ -72,10 +72,14 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
 
 
 def _is_place(sentence: str, start: int, surface: str) -> bool:
-    """'in Damascus' names a place even though 'Damascus' can stand for a government."""
+    """'in Damascus' names a place even though 'Damascus' can stand for a government.
+
+    Only the hand-made gazetteer counts: the world layer names towns after groups and
+    people ("members of Hamas" is not Hamm), so its matches never hide an actor."""
     if not _PLACE_BEFORE.search(sentence[max(0, start - 12) : start]):
         return False
-    return get_gazetteer().lookup(surface) is not None
+    place = get_gazetteer().lookup(surface)
+    return place is not None and place.source != WORLD
 
 
 def scan_actors(sentence: str, *, country: str | None = None) -> list[ActorMention]:
@@ -124,6 +128,58 @@ def countries_named(text: str) -> list[str]:
         if country:
             out.append(country)
     return out
+
+
+_LINKED = (
+    r"(?:linked|tied|affiliated|allied|aligned|loyal|close|connected)\s+(?:to|with)|"
+    r"(?:affiliate|offshoot|branch|splinter|franchise|faction|wing|ally)\s+of|"
+    r"allegiance\s+to|inspired\s+by|ties\s+to"
+)
+_BACKGROUND_BEFORE = re.compile(
+    rf"\b(?:{_LINKED})\s+(?:the\s+)?(?:(?:[\w'’-]+\s+){{0,4}}(?:and|or)\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+_BACKGROUND_AFTER = re.compile(
+    r"^(?:['’]s)?[\s-]+(?:affiliates?|offshoots?|branch|branches|splinter|franchise|linked|"
+    r"affiliated|inspired|allied)\b",
+    re.IGNORECASE,
+)
+
+
+def is_background(sentence: str, mention: ActorMention) -> bool:
+    """A group named to describe another ("linked to al-Qaeda", "an Islamic State
+    affiliate", "a Boko Haram splinter group") is not itself taking part."""
+    before = sentence[max(0, mention.start - 60) : mention.start]
+    return bool(
+        _BACKGROUND_BEFORE.search(before) or _BACKGROUND_AFTER.match(sentence[mention.end :])
+    )
+
+
+_SPEECH = r"(?:said|says|told|added|stated|reported|confirmed|announced|claimed|denied)"
+_SOURCE_AFTER = re.compile(
+    r"^(?:['’]s)?(?P<who>\s+(?:officers?|officials?|spokes(?:man|woman|person)|commanders?|"
+    r"chiefs?|sources?)(?:\s+[A-Z][\w'’.-]*){0,3})?,?\s+(?:also\s+)?" + _SPEECH + r"\b"
+)
+_SOURCE_BEFORE = re.compile(
+    r"(?:according\s+to\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,2}|[,\"”]\s*(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_SAID_BEFORE = re.compile(
+    r"[,\"”]\s*" + _SPEECH + r"\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE
+)
+
+
+def is_source(sentence: str, mention: ActorMention) -> bool:
+    """A name that reports the news is the story's source, not a side in its event:
+    "..., the army said", "Police officer X told reporters", "according to the army",
+    "..., said the army". "Rebels said the army shelled X" keeps both as actors."""
+    before = sentence[max(0, mention.start - 40) : mention.start]
+    after = _SOURCE_AFTER.match(sentence[mention.end :])
+    if after is not None and (after.group("who") or _SOURCE_BEFORE.search(before)):
+        return not before.rstrip().endswith(("and", "or")) or after.group("who") is not None
+    if re.search(r"according\s+to\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,2}$", before, re.I):
+        return True
+    return _SAID_BEFORE.search(before) is not None
 
 
 def find_actors(sentence: str, *, country: str | None = None) -> list[tuple[str, ActorInfo]]:

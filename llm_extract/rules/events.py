@@ -6,7 +6,10 @@ bomber", "shelling", "abducted") decides the sub-event type first; ambiguous str
 capture verbs need a territory object and take their sub-type from who captured it;
 protests escalate with the response they met; bare harm verbs ("killed") are an attack on
 civilians or a clash between armed groups depending on the victims. Triggers after a
-modal or infinitive ("to retake", "would deal") report no event.
+modal or infinitive ("to retake", "would deal") report no event, nor do trigger nouns
+used as a title or description ("vigilante leader", "protest organisers"), nor sentences
+about what usually happens ("a string of attacks", "regularly"). One sentence reporting
+one incident gives one event: its sub-type by the precedence in the lexicon data.
 """
 
 from __future__ import annotations
@@ -75,6 +78,20 @@ def realis(sentence: str, start: int) -> bool:
     return lex.factual_before_to.search(before) is not None
 
 
+_VERB_FORMS = frozenset(
+    {"took", "taken", "fought", "overran", "retook", "shot", "beat", "hit", "struck"}
+)
+
+
+def is_role(sentence: str, start: int, end: int) -> bool:
+    """A trigger noun that names a role or kind of group ("vigilante leader", "splinter
+    group"), not an act; verb forms ("arrested leaders") still report one."""
+    last = sentence[start:end].split()[-1].casefold()
+    if last.endswith("ed") or last in _VERB_FORMS:
+        return False
+    return lexicon().role_after.match(sentence, end) is not None
+
+
 def _overlaps(start: int, end: int, spans: list[EventMention]) -> bool:
     return any(start < t.end and t.start < end for t in spans)
 
@@ -119,6 +136,8 @@ def _specific(sentence: str, casualties: list[CasualtyClause]) -> list[EventMent
     for start, end, sub in found:
         if _overlaps(start, end, out) or not realis(sentence, start):
             continue
+        if is_role(sentence, start, end):
+            continue
         if sub in _PROTEST_FAMILY:
             sub = _protest_type(sentence) if sub is S.PEACEFUL_PROTEST else sub
         elif sub is S.ARRESTS and protest:
@@ -138,8 +157,12 @@ def _strikes(
         start, end = m.start(), m.end()
         if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
             continue
+        if is_role(sentence, start, end):
+            continue
         if lex.strike_not_after.search(sentence[max(0, start - 25) : start]):
             continue
+        if m.group(0).casefold().startswith("raid") and lex.sub_events[S.ARRESTS].search(sentence):
+            continue  # a raid that makes arrests is a ground operation, not an air raid
         window = sentence[max(0, start - _AIR_WINDOW) : end + _AIR_WINDOW]
         near = [a for a in actors if a.end >= start - _AIR_WINDOW and a.start <= end + _AIR_WINDOW]
         word = m.group(0).casefold()
@@ -184,7 +207,7 @@ def _territory(
         start, end = m.start(), m.end()
         if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
             continue
-        if not _has_object(sentence, start, end, places):
+        if is_role(sentence, start, end) or not _has_object(sentence, start, end, places):
             continue
         # sub-type decided once the sides are known (see `_territory_side`)
         out.append(EventMention(S.GOVERNMENT_REGAINS_TERRITORY, start, end, "territory"))
@@ -266,11 +289,19 @@ def sentence_events(
     lex = lexicon()
     if lex.aggregate.search(sentence) or lex.stance.search(sentence):
         return []
+    if lex.habitual.search(sentence):
+        return []  # what a group usually does, or a tally over a period: no one event
     events = _specific(sentence, casualties)
     events += _strikes(sentence, actors, events)
     events += _territory(sentence, places, events)
-    if not events:
-        events = _harm(sentence, actors, casualties)
+    harm = [h for h in _harm(sentence, actors, casualties) if not _overlaps(h.start, h.end, events)]
+    if not events or (
+        # killings outrank an abduction or looting in the same attack (see precedence)
+        harm
+        and harm[0].sub_event_type is S.ATTACK
+        and all(precedence_rank(e.sub_event_type) > precedence_rank(S.ATTACK) for e in events)
+    ):
+        events += harm
     events.sort(key=lambda e: e.start)
     # each actor mention belongs to the nearest trigger
     buckets: dict[int, list[ActorMention]] = {i: [] for i in range(len(events))}
@@ -303,4 +334,55 @@ def sentence_events(
             continue
         seen[event.sub_event_type] = event
         out.append(event)
-    return out
+    return one_per_incident(out, places)
+
+
+def precedence_rank(sub: SubEventType) -> int:
+    """Position in the lexicon's precedence: lower wins when triggers are one incident."""
+    order = lexicon().precedence
+    return order.index(sub) if sub in order else len(order)
+
+
+def _anchor(event: EventMention, places: list[PlaceMention]) -> str | None:
+    """The place a trigger is about: the nearest place named in the sentence."""
+    own = [p for p in places if not p.relative]
+    if not own:
+        return None
+    p = min(own, key=lambda p: abs(p.start - event.start))
+    return (p.place.name if p.place else p.surface).casefold()
+
+
+def _same_incident(a: EventMention, b: EventMention, places: list[PlaceMention]) -> bool:
+    """Two triggers of one sentence report one incident unless they are at different
+    places or different initiators carry them out ("jets struck X as troops clashed")."""
+    pa, pb = _anchor(a, places), _anchor(b, places)
+    if pa is not None and pb is not None and pa != pb:
+        return False
+    names_a = {m.info.name for m in a.actor1}
+    names_b = {m.info.name for m in b.actor1}
+    return not (names_a and names_b and names_a.isdisjoint(names_b))
+
+
+def one_per_incident(events: list[EventMention], places: list[PlaceMention]) -> list[EventMention]:
+    """Fold triggers that report the same incident into one event of the sub-type first in
+    the lexicon's precedence (ACLED codes an incident once: an abduction during a killing
+    spree is part of the Attack, a clash that ends in a capture is the capture)."""
+    groups: list[list[EventMention]] = []
+    for event in events:
+        for group in groups:
+            if all(_same_incident(event, g, places) for g in group):
+                group.append(event)
+                break
+        else:
+            groups.append([event])
+    out: list[EventMention] = []
+    for group in groups:
+        head = min(group, key=lambda e: (precedence_rank(e.sub_event_type), e.start))
+        for other in group:
+            if other is head:
+                continue
+            for side, more in ((head.actor1, other.actor1), (head.actor2, other.actor2)):
+                mine = {a.info.name for a in [*head.actor1, *head.actor2]}
+                side.extend(a for a in more if a.info.name not in mine)
+        out.append(head)
+    return sorted(out, key=lambda e: e.start)

@@ -5,8 +5,11 @@ normalises rule output exactly as it does a model's. Context carries across sent
 the way a reader carries it: a sentence with no place of its own ("raids in the area")
 takes the last place the article named, and one with no date takes the last day-precise
 date. Repeated mentions of one incident (headline, lede, later recap: same sub-event
-type, same place, overlapping dates) become one event, kept at its most informative
-sentence.
+type or one incident's types, the same place or a place inside the other, overlapping
+dates) become one event, kept at its most informative sentence. The article's country
+(places, nationality words, named armed groups' home countries) resolves small towns
+and generic actors; "the militants" is the one armed group the article names, if it
+names exactly one.
 """
 
 from __future__ import annotations
@@ -27,11 +30,17 @@ from llm_extract.draft import (
 )
 from llm_extract.models import DateRange
 from llm_extract.normalize import actor_info, fold, resolve_date
-from llm_extract.ontology import ActorType, DatePrecision, Outcome
-from llm_extract.rules.actors import ActorMention, countries_named, scan_actors
+from llm_extract.ontology import ActorType, DatePrecision, EventType, Outcome, event_type_of
+from llm_extract.rules.actors import (
+    ActorMention,
+    countries_named,
+    is_background,
+    is_source,
+    scan_actors,
+)
 from llm_extract.rules.casualties import CasualtyClause, find_casualties
 from llm_extract.rules.dates import find_date_phrase
-from llm_extract.rules.events import EventMention, sentence_events
+from llm_extract.rules.events import EventMention, precedence_rank, sentence_events
 from llm_extract.rules.places import PlaceMention, best_place, province_in, scan_places
 from llm_extract.sentences import Sentence, split_sentences
 
@@ -67,16 +76,37 @@ class _Found:
         )
 
 
+_NON_STATE = frozenset(
+    {ActorType.REBEL_GROUP, ActorType.POLITICAL_MILITIA, ActorType.IDENTITY_MILITIA}
+)
+
+
+def _named(surface: str) -> bool:
+    """A proper name ("Boko Haram"), not a generic phrase ("The militants")."""
+    words = surface.split()
+    if words and words[0].casefold() in ("the", "a", "an"):
+        words = words[1:]
+    return any(w[:1].isupper() for w in words)
+
+
 def _article_country(
-    sentences: list[Sentence], places: dict[int, list[PlaceMention]]
+    sentences: list[Sentence],
+    places: dict[int, list[PlaceMention]],
+    actors: dict[int, list[ActorMention]],
 ) -> str | None:
-    """The country most places and nationality words in the article point to."""
+    """The country most places, nationality words and named armed groups point to.
+
+    A non-state armed group fights at home (Boko Haram: Nigeria); state forces may be
+    abroad, so only their nationality word counts, as any other."""
     votes: Counter[str] = Counter()
     for s in sentences:
         for p in places.get(s.start, []):
             if p.place is not None and p.place.country:
                 votes[p.place.country] += 2
         votes.update(countries_named(s.text))
+        for a in actors.get(s.start, []):
+            if a.info.actor_type in _NON_STATE and a.info.country and _named(a.surface):
+                votes[a.info.country] += 1
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -92,13 +122,44 @@ def _place_key(found: _Found) -> str | None:
     return fold(found.place.place.name if found.place.place else found.place.surface)
 
 
-def _same_incident(a: _Found, b: _Found) -> bool:
-    if a.event.sub_event_type is not b.event.sub_event_type:
-        return False
+def _admin_key(found: _Found) -> str | None:
+    place = found.place.place if found.place else None
+    admin = found.admin1 or (place.admin1 if place else None)
+    return fold(admin) if admin else None
+
+
+def _places_agree(a: _Found, b: _Found) -> bool:
+    """The same place, or a province and a place the article puts in it ("a village in
+    Borno state" and "Kwapagu village": a place of unknown province counts as inside)."""
     ka, kb = _place_key(a), _place_key(b)
-    if ka is not None and kb is not None and ka != kb:
+    if ka is None or kb is None or ka == kb:
+        return True
+    for wide, narrow in ((a, b), (b, a)):
+        if wide.place is not None and wide.place.rank >= 2 and narrow.place is not None:
+            inner = _admin_key(narrow)
+            if inner is None or inner == _place_key(wide):
+                return True
+    return False
+
+
+_INCIDENT_KIND = {
+    EventType.BATTLES: "battle",
+    EventType.VIOLENCE_AGAINST_CIVILIANS: "violence against civilians",
+    EventType.PROTESTS: "demonstration",
+    EventType.RIOTS: "demonstration",
+}
+"""Event types whose sub-types can describe one incident across sentences."""
+
+
+def _same_incident(a: _Found, b: _Found) -> bool:
+    """Same place (or one inside the other), overlapping dates, and the same sub-type or
+    two sub-types of one kind of incident (a protest and the police's intervention in it,
+    an attack and the abductions in it)."""
+    sa, sb = a.event.sub_event_type, b.event.sub_event_type
+    kind = _INCIDENT_KIND.get(event_type_of(sa))
+    if sa is not sb and (kind is None or kind != _INCIDENT_KIND.get(event_type_of(sb))):
         return False
-    return _dates_overlap(a.date, b.date)
+    return _places_agree(a, b) and _dates_overlap(a.date, b.date)
 
 
 def _merge(found: list[_Found]) -> list[_Found]:
@@ -114,6 +175,13 @@ def _merge(found: list[_Found]) -> list[_Found]:
     out: list[_Found] = []
     for group in groups:
         best = max(group, key=_Found.score)
+        best.event.sub_event_type = min(
+            (g.event.sub_event_type for g in group), key=precedence_rank
+        )
+        placed = [g for g in group if g.own_place and g.place is not None]
+        if placed:
+            where = min(placed, key=lambda g: (g.place.rank if g.place else 9, -g.score()[0]))
+            best.place, best.admin1, best.country = where.place, where.admin1, where.country
         for other in group:
             for side, names in ((best.actor1, other.actor1), (best.actor2, other.actor2)):
                 side.extend(n for n in names if n not in side and n not in best.actor1)
@@ -219,6 +287,33 @@ def _draft_actors(
     return out[:MAX_ACTORS]
 
 
+def _sole_group(mentions: list[ActorMention]) -> ActorMention | None:
+    """The article's one named non-state armed group, if it names exactly one."""
+    named = {
+        m.info.name: m
+        for m in mentions
+        if m.info.actor_type in _NON_STATE
+        and _named(m.surface)
+        and not m.info.name.startswith(_UNIDENTIFIED)
+    }
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+_UNIDENTIFIED = "Unidentified Armed Group"
+
+
+def _corefer(sentence: str, mention: ActorMention, group: ActorMention | None) -> ActorMention:
+    """ "The militants", "the gunmen": the group the article names, when it names one.
+
+    Only definite phrases refer back; "gunmen abducted..." may be a new, unnamed group."""
+    if group is None or not mention.info.name.startswith(_UNIDENTIFIED):
+        return mention
+    before = sentence[max(0, mention.start - 4) : mention.start].casefold()
+    if not (mention.surface.casefold().startswith("the ") or before.endswith("the ")):
+        return mention
+    return ActorMention(group.surface, mention.start, mention.end, group.info)
+
+
 def _clip(text: str) -> str:
     """Evidence within the schema's bound: a prefix of the sentence is still verbatim."""
     if len(text) <= MAX_QUOTE:
@@ -237,11 +332,19 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
             seen_text.add(key)
             sentences.append(s)
     actors = {s.start: scan_actors(s.text) for s in sentences}
-    places = {
-        s.start: scan_places(s.text, exclude=[(a.start, a.end) for a in actors[s.start]])
+    excluded = {s.start: [(a.start, a.end) for a in actors[s.start]] for s in sentences}
+    places = {s.start: scan_places(s.text, exclude=excluded[s.start]) for s in sentences}
+    country = _article_country(sentences, places, actors)
+    if country:  # again, with the article's country: its small towns count ("raided Gwoza")
+        places = {
+            s.start: scan_places(s.text, exclude=excluded[s.start], countries=(country,))
+            for s in sentences
+        }
+    scanned = {
+        s.start: [m for m in scan_actors(s.text, country=country) if not is_background(s.text, m)]
         for s in sentences
     }
-    country = _article_country(sentences, places)
+    group = _sole_group([m for s in sentences if not s.headline for m in scanned[s.start]])
     ctx = _Context(published=published, country=country)
     first_date = next(
         (d for s in sentences if not s.headline and (d := find_date_phrase(s.text))), None
@@ -250,14 +353,15 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
     casualties: list[DraftCasualty] = []
     all_actors: dict[str, list[ActorMention]] = {}
     for s in sentences:
-        mentions = scan_actors(s.text, country=country)
+        mentions = [_corefer(s.text, m, group) for m in scanned[s.start]]
         s_places = places[s.start]
         date_text = find_date_phrase(s.text)
         if not s.headline:
             for m in mentions:
                 all_actors.setdefault(m.info.name, []).append(m)
             cas = find_casualties(s.text)
-            events = sentence_events(s.text, mentions, s_places, cas)
+            sides = [m for m in mentions if not is_source(s.text, m)]
+            events = sentence_events(s.text, sides, s_places, cas)
             for e in events:
                 own = best_place(s_places, near=e.start)
                 place = own or ctx.last_place

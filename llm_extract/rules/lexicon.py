@@ -53,6 +53,10 @@ class Lexicon:
     civilian: re.Pattern[str]
     combatant: re.Pattern[str]
     aggregate: re.Pattern[str]
+    habitual: re.Pattern[str]
+    role_after: re.Pattern[str]
+    """Matches at a trigger's end when a role noun follows it ("vigilante leader")."""
+    precedence: tuple[SubEventType, ...]
     stance: re.Pattern[str]
     cue: re.Pattern[str]
 
@@ -108,6 +112,9 @@ def lexicon() -> Lexicon:
         civilian=word_regex(raw["victims"]["civilian"]),
         combatant=word_regex(raw["victims"]["combatant"]),
         aggregate=word_regex(raw["aggregate"]),
+        habitual=word_regex(raw["habitual"]),
+        role_after=re.compile(rf"[\s-]+(?:{'|'.join(raw['role_nouns'])})(?![\w-])", _I),
+        precedence=tuple(SubEventType(name) for name in raw["precedence"]),
         stance=word_regex(raw["stance"]),
         cue=word_regex([*_all_triggers(raw), *all_outcome_words]),
     )

@@ -44,6 +44,11 @@ _PHRASES = (
         rf"(?P<p>{_NAME}(?:{_CONNECT}{_NAME}){{0,2}})\s+(?:province|governorate|region|district|"
         r"state|county)\b"
     ),
+    # "Kwapagu village", "Hlaing Tharyar township": a name before its kind of place
+    re.compile(
+        rf"(?P<p>{_NAME}(?:{_CONNECT}{_NAME}){{0,2}})\s+(?:village|town|township|city|"
+        r"neighbou?rhood|camp|municipality|locality)\b"
+    ),
     # "raids on Maaret al-Numan", "around Salma", "near Kadeen", "in Manbij"
     re.compile(
         rf"\b(?:on|around|near|outside|in|at|into|inside|from|of)\s+(?:the\s+)?"
@@ -320,6 +325,9 @@ def scan_places(
     for kind, regex in enumerate(_PHRASES):
         for m in regex.finditer(sentence):
             start, end = m.start("p"), m.end("p")
+            cut = list(re.finditer(r"['’]s\s+", sentence[start:end])) if kind == 2 else []
+            if cut:  # "Yangon's Hlaing Tharyar township": the name after the possessive
+                start += cut[-1].end()
             surface = sentence[start:end].rstrip("'’")
             end = start + len(surface)
             if not _plausible(surface):
@@ -330,24 +338,48 @@ def scan_places(
                 continue
             place = _lookup(surface, named)
             if place is not None:
-                verdict = _world_verdict(sentence, start, end, place, whole=True, explicit=kind < 2)
+                verdict = _world_verdict(sentence, start, end, place, whole=True, explicit=kind < 3)
                 if verdict is _Verdict.NO or (
                     verdict is _Verdict.IF_COUNTRY and place.country not in named
                 ):
                     place = None  # still a place phrase, but not that town
             found.append(PlaceMention(surface, start, end, place, True))
     kept = [f for f in found if not any(f.start < e and s < f.end for s, e in taken)]
-    return sorted((_with_admin(sentence, f) for f in kept), key=lambda f: f.start)
+    return _reference_points(
+        sentence, sorted((_with_admin(sentence, f) for f in kept), key=lambda f: f.start)
+    )
+
+
+_NEAR_PREVIOUS = re.compile(
+    r"^\s*,?\s*(?:\w+\s+)?(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
+    rf"(?:(?:{_KIND_WORDS})s?\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _reference_points(sentence: str, places: list[PlaceMention]) -> list[PlaceMention]:
+    """A place named only to locate another is a reference point, not where it happened:
+    the second of "Kwapagu village near the town of Gwoza", the first of "Yangon's
+    Hlaing Tharyar township"."""
+    out = list(places)
+    for i in range(1, len(out)):
+        gap = sentence[out[i - 1].end : out[i].start]
+        if _NEAR_PREVIOUS.match(gap) and not out[i].relative:
+            out[i] = replace(out[i], relative=True)
+        possessive = sentence[out[i - 1].start : out[i].start]
+        if re.fullmatch(r"[^,;]+['’]s\s+", possessive) and out[i].place is not None:
+            out[i - 1] = replace(out[i - 1], relative=True)  # "Yangon's Hlaing Tharyar"
+    return out
 
 
 _ADMIN_AFTER = re.compile(r"\s+(?:province|governorate|region|state|county)\b", re.IGNORECASE)
-_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region)s?\s+of\s+$", re.IGNORECASE)
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state)s?\s+of\s+$", re.IGNORECASE)
 
 
 _RELATIVE_BEFORE = re.compile(
     r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|"
     r"eastern|western)(?:ern)?\s+of|(?:km|kms|kilometers|kilometres|miles|meters|metres)\s+"
-    r"(?:\w+\s+)?(?:of|from)|away\s+from|outside\s+of)\s+$",
+    r"(?:\w+\s+)?(?:of|from)|away\s+from|outside\s+of|borders?\s+(?:with|of))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
