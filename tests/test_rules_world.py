@@ -65,6 +65,10 @@ def draft(text: str) -> Draft:
         ),
         # a raid that makes arrests is a ground operation
         ("Soldiers arrested four suspects in a raid on a farm on Sunday.", [S.ARRESTS]),
+        # seized weapons are the arrest's haul, not a grenade attack
+        ("Police arrested two men and seized rifles and grenades.", [S.ARRESTS]),
+        ("Militants hacked nine villagers to death on Friday.", [S.ATTACK]),
+        ("On Friday, the warring parties agreed to a two-month truce.", [S.AGREEMENT]),
     ],
 )
 def test_one_event_per_incident(sentence: str, expected: list[SubEventType]) -> None:
@@ -248,9 +252,9 @@ def test_a_protest_and_its_dispersal_are_one_event() -> None:
 
 # --- regression gate on the invented set -----------------------------------------------
 
-# Figures reached with rules-v2: events.f1 0.857, actors.f1 0.868, casualties.f1 0.868
+# Figures reached with rules-v2: events.f1 0.892, actors.f1 0.868, casualties.f1 0.868
 # (before the rules-v2 changes: 0.714, 0.825, 0.868). The gate is those figures.
-GATE = {"events.f1": 0.857, "actors.f1": 0.868, "casualties.f1": 0.868}
+GATE = {"events.f1": 0.892, "actors.f1": 0.868, "casualties.f1": 0.868}
 
 
 def test_invented_set_does_not_regress() -> None:
