@@ -3,6 +3,11 @@
 The rules backend runs live; the embedded model's runs are replayed from the recorded
 cassettes (the same recordings the tests replay), so the table regenerates offline in
 seconds and always matches what `cassettes/` holds.
+
+A second table scores the rules on two sets of invented test-double articles: the
+regression set the rules were tuned with (`tests/rules_articles/`) and a blind set written
+by someone who had not seen the rules (`bench/blind/`). Neither is real news, so neither is
+a quality claim; the blind set's first score is kept in `bench/history.py`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from llm_extract.models import Document
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "seeds" / "gold"
 CASSETTES = ROOT / "cassettes" / "test_recorded_seeds"
+INVENTED_SETS: tuple[tuple[str, Path], ...] = (
+    ("invented regression set (tuned on)", ROOT / "tests" / "rules_articles"),
+    ("invented blind set", ROOT / "bench" / "blind"),
+)
 REPLAY_URL = "http://127.0.0.1:9/v1"
 
 SENTENCES = "test_sentences_strategy_flags_where_model_and_rules_disagree.yaml"
@@ -103,6 +112,33 @@ def measure() -> list[QualityRow]:
     return rows
 
 
+@dataclass
+class SetRow:
+    gold_set: str
+    articles: int
+    events: int
+    events_f1: float | None
+    actors_f1: float | None
+    casualties_f1: float | None
+
+
+def measure_invented() -> list[SetRow]:
+    """The rules backend on each invented gold set that exists (live, a second or two)."""
+    rows: list[SetRow] = []
+    settings = Settings(backend="rules", cache=False, runlog=False)
+    for label, directory in INVENTED_SETS:
+        if not any(directory.glob("*.gold.json")):
+            continue
+        gold, _, texts = load_gold_dir(directory)
+        m = evaluate(gold, _run(settings, texts, gold), texts).metrics
+        required = sum(1 for g in gold.values() for e in g.events if not e.optional)
+        rows.append(
+            SetRow(label, len(gold), required, m.get("events.f1"), m.get("actors.f1"),
+                   m.get("casualties.f1"))
+        )  # fmt: skip
+    return rows
+
+
 def _f(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -129,5 +165,30 @@ def render(rows: list[QualityRow]) -> list[str]:
     return out
 
 
+def render_invented(rows: list[SetRow]) -> list[str]:
+    if not rows:
+        return []
+    out = [
+        "### The rules on invented test-double articles",
+        "",
+        "Short wire-style reports invented for testing (real places and groups, invented "
+        "events), each with gold in FORMAT.md's format, scored with the `rules` backend "
+        "(the `sentences` strategy with arbiter `code` keeps the rules' records, so it "
+        "scores the same). The regression set was written by the rules' author, who then "
+        "tuned the rules with it; the blind set by someone who never saw the rules, and the "
+        "rules were not changed after seeing its score. Invented text is not news: these "
+        "figures check generalisation, they do not replace gold on real articles.",
+        "",
+        "| gold set | articles | required events | events F1 | actors F1 | casualties F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    out += [
+        f"| {r.gold_set} | {r.articles} | {r.events} | {_f(r.events_f1)} | "
+        f"{_f(r.actors_f1)} | {_f(r.casualties_f1)} |"
+        for r in rows
+    ]
+    return out
+
+
 if __name__ == "__main__":
-    print("\n".join(render(measure())))
+    print("\n".join([*render(measure()), "", *render_invented(measure_invented())]))

@@ -76,6 +76,7 @@ def run_all(plan: Plan, names: set[str], log: Callable[[str], None] = print) -> 
         _attempt(results, "recorded", log, recorded.read)
     if "quality" in names:
         _attempt(results, "quality", log, quality.measure)
+        _attempt(results, "quality_invented", log, quality.measure_invented)
     if "peer" in names:
         _attempt(results, "peer", log, lambda: peer.run(p.peer_n, p.concurrency))
     return results
@@ -318,6 +319,9 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
     rows = fig.get("quality")
     if rows:
         out += [*quality.render(rows), ""]
+    invented = fig.get("quality_invented")
+    if invented:
+        out += [*quality.render_invented(invented), ""]
     if pr:
         out += ["## Peer comparison: langextract", ""]
         if pr.throughput_ratio:
