@@ -31,6 +31,7 @@ from rich.table import Table
 
 from llm_extract import __version__
 from llm_extract.backends import get_backend
+from llm_extract.cli_errors import usage_error as _usage_error
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.models import ExtractionResult
 from llm_extract.prompts import load_template
@@ -43,7 +44,6 @@ from llm_extract.strategies.sentences import questions
 
 EXIT_OK = 0
 EXIT_FAILED_DOCS = 1
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -64,11 +64,6 @@ class Format(str, Enum):
 
 def _err() -> Console:
     return Console(stderr=True)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _err().print(f"error: {message}", markup=False, highlight=False)
-    return typer.Exit(code=EXIT_USAGE)
 
 
 def _version(value: bool) -> None:

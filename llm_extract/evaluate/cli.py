@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from llm_extract.cli_errors import usage_error
 from llm_extract.evaluate.baseline import (
     BaselineError,
     Regression,
@@ -32,12 +33,6 @@ from llm_extract.models import Document
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
-EXIT_USAGE = 2
-
-
-def _usage_error(err: Console, message: str) -> typer.Exit:
-    err.print(f"error: {message}", markup=False, highlight=False)
-    return typer.Exit(code=EXIT_USAGE)
 
 
 def eval_command(
@@ -79,33 +74,32 @@ def eval_command(
     """Score predictions against gold annotations; exit 1 when a metric regressed."""
     err = Console(stderr=True)
     if json_output and markdown:
-        raise _usage_error(err, "--json and --markdown are exclusive")
+        raise usage_error("--json and --markdown are exclusive")
     if tolerance < 0:
-        raise _usage_error(err, f"--tolerance must not be negative, got {tolerance}")
+        raise usage_error(f"--tolerance must not be negative, got {tolerance}")
     unknown = sorted(set(metric or []) - set(METRIC_NAMES))
     if unknown:
-        raise _usage_error(
-            err, f"unknown metric(s) {', '.join(unknown)}; known: {', '.join(METRIC_NAMES)}"
-        )
+        known = ", ".join(METRIC_NAMES)
+        raise usage_error(f"unknown metric(s) {', '.join(unknown)}; known: {known}")
     if not gold.is_dir():
-        raise _usage_error(err, f"--gold {gold} is not a directory")
+        raise usage_error(f"--gold {gold} is not a directory")
     if [pred is not None, compare is not None, run].count(True) != 1:
-        raise _usage_error(err, "give exactly one of --pred PATH, --compare A B, or --run")
+        raise usage_error("give exactly one of --pred PATH, --compare A B, or --run")
     for path in [*(compare or ()), *([pred] if pred else [])]:
         if not path.exists():
-            raise _usage_error(err, f"{path} does not exist")
+            raise usage_error(f"{path} does not exist")
     base = None
     if baseline is not None:
         try:
             base = load_baseline(baseline)
         except BaselineError as exc:
-            raise _usage_error(err, str(exc)) from exc
+            raise usage_error(str(exc)) from exc
 
     gold_docs, gold_issues, texts = load_gold_dir(gold)
     if not gold_docs:
         for issue in gold_issues:
             err.print(f"{issue.where()}: {issue.message}", markup=False, highlight=False)
-        raise _usage_error(err, f"no gold document could be loaded from {gold}")
+        raise usage_error(f"no gold document could be loaded from {gold}")
     if compare is not None:
         reports = [evaluate(gold_docs, load_predictions(p)[0], texts) for p in compare]
         rows = compare_reports(reports[0], reports[1])

@@ -13,13 +13,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from llm_extract.cli_errors import usage_error
 from llm_extract.consolidate import consolidate, links
 from llm_extract.evaluate.loading import load_predictions
 from llm_extract.export.geojson import to_geojson
 from llm_extract.export.html import build_review_page
 from llm_extract.models import Document
-
-EXIT_USAGE = 2
 
 
 class ExportFormat(str, Enum):
@@ -30,14 +29,12 @@ class ExportFormat(str, Enum):
 def _load(run: Path) -> list[Document]:
     err = Console(stderr=True)
     if not run.exists():
-        err.print(f"error: {run} does not exist", markup=False, highlight=False)
-        raise typer.Exit(code=EXIT_USAGE)
+        raise usage_error(f"{run} does not exist", err)
     docs, issues = load_predictions(run)
     for issue in issues:
         err.print(f"{issue.where()}: {issue.message}", markup=False, highlight=False)
     if not docs:
-        err.print(f"error: no document could be loaded from {run}", markup=False)
-        raise typer.Exit(code=EXIT_USAGE)
+        raise usage_error(f"no document could be loaded from {run}", err)
     return [docs[k] for k in sorted(docs)]
 
 
