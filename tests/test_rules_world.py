@@ -1,7 +1,7 @@
 """Rules on conflicts outside Syria: one fault class per test, then a regression gate.
 
 Every sentence here is a short invented test double (not a real article). The gate
-scores `tests/rules_articles/`, ten invented articles whose gold was written by the
+scores `tests/rules_articles/`, twelve invented articles whose gold was written by the
 same author as the rules: a regression check, not a quality claim.
 """
 
@@ -252,15 +252,17 @@ def test_a_protest_and_its_dispersal_are_one_event() -> None:
 
 # --- regression gate on the invented set -----------------------------------------------
 
-# Figures reached with rules-v2: events.f1 0.892, actors.f1 0.868, casualties.f1 0.868
-# (before the rules-v2 changes: 0.714, 0.825, 0.868). The gate is those figures.
-GATE = {"events.f1": 0.892, "actors.f1": 0.868, "casualties.f1": 0.868}
+# Figures reached with rules-v2 on the first ten articles: events.f1 0.892, actors.f1
+# 0.868, casualties.f1 0.868 (before the rules-v2 changes: 0.714, 0.825, 0.868).
+# ml01 and mz01 (casualty clauses, report dates) were added before changing the rules;
+# rules-v2 scores the twelve 0.819 / 0.882 / 0.805. The gate is those figures.
+GATE = {"events.f1": 0.819, "actors.f1": 0.882, "casualties.f1": 0.805}
 
 
 def test_invented_set_does_not_regress() -> None:
     gold, issues, texts = load_gold_dir(ARTICLES)
     assert not [i for i in issues if i.severity == "error"]
-    assert len(gold) == 10
+    assert len(gold) == 12
     pred = extract_gold_articles(gold, texts, "rules")
     metrics = evaluate(gold, pred, texts).metrics
     for name, floor in GATE.items():
