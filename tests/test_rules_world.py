@@ -254,9 +254,10 @@ def test_a_protest_and_its_dispersal_are_one_event() -> None:
 
 # Figures reached with rules-v2 on the first ten articles: events.f1 0.892, actors.f1
 # 0.868, casualties.f1 0.868 (before the rules-v2 changes: 0.714, 0.825, 0.868).
-# ml01 and mz01 (casualty clauses, report dates) were added before changing the rules;
-# rules-v2 scores the twelve 0.819 / 0.882 / 0.805. The gate is those figures.
-GATE = {"events.f1": 0.819, "actors.f1": 0.882, "casualties.f1": 0.805}
+# rules-v3 added ml01 and mz01 (casualty clauses, report dates; written before the
+# change; rules-v2 scored the twelve 0.819 / 0.882 / 0.805). The gate is the figures
+# rules-v3 reaches on all twelve.
+GATE = {"events.f1": 0.892, "actors.f1": 0.882, "casualties.f1": 0.909}
 
 
 def test_invented_set_does_not_regress() -> None:

@@ -1,33 +1,76 @@
 """Casualty clauses: an outcome word (killed, wounded, abducted...) and its count phrase.
 
-A count belongs to the outcome word it is written next to: before it in the passive
-("Twenty-one civilians were killed", "260,000 people dead") or after it in the active
-("killed 35 civilians"). Counts introduced by "including" or "among them" are a
-breakdown of another count, not casualties of their own. Figures are read later by
-`normalize.parse_count` in the shared assemble stage.
+Each outcome word governs the one count phrase of its own clause, the way a reader pairs
+them: a passive or post-nominal outcome ("11 soldiers were killed", "left 12 dead") takes
+its subject, the count written before it; an active one ("killing seven passengers",
+"wounding six others") takes its object, the count right after it, unless that count is
+the subject of a verb of its own ("... and 20 others surrendered": surrendering, fleeing
+or being rescued is no casualty, `non_outcomes` in the lexicon). A count phrase stops
+where the next count or outcome word begins, so "seven passengers and wounding six
+others" is two phrases. Subjects joined by "and" ("10 soldiers and two civilian drivers
+were killed") are one casualty whose phrase names every group. Counts introduced by
+"including" or "among them" are a breakdown of another count, not casualties of their
+own. Figures are read later by `normalize.parse_count` in the shared assemble stage.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llm_extract.normalize import find_count_phrase
 from llm_extract.normalize.counts import CountMatch, scan_counts
 from llm_extract.ontology import Outcome, VictimType
-from llm_extract.rules.lexicon import lexicon
+from llm_extract.rules.lexicon import lexicon, word_regex
 
 MAX_WORDS_BEFORE = 7
 MAX_WORDS_AFTER = 3
 _BREAKDOWN = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s*$", re.I)
 _STOP = re.compile(r"[;:]|,\s+(?:while|but|and|as|after|before|when)\b|\bwho\b|\bwhile\b", re.I)
-_BETWEEN_BEFORE = re.compile(
-    r"^(?:[\s,]|(?:were|was|have|has|had|been|are|is|be|being|reportedly|reported|also|"
-    r"allegedly|confirmed|believed|said|to|left|people|persons|civilians|of|them|all|"
-    r"either|or|and|in|total|killed|others|other)\b|[\w'-]+(?=\s+(?:were|was|have|has)\b))*$",
+_AUX = (
+    r"were|was|are|is|be|been|being|have|has|had|got|get|reportedly|also|all|both|"
+    r"allegedly|later|subsequently|confirmed|believed|feared|said|thought|to"
+)
+_PASSIVE_BEFORE = re.compile(
+    rf"\b(?:were|was|are|is|be|been|being|got|get)(?:\s+(?:{_AUX}))*\s+$", re.I
+)
+"""A be-auxiliary right before the outcome word: passive ("were killed"), count before."""
+_SUBJECT_VERB = re.compile(rf"^\s+(?:{_AUX})\b", re.I)
+"""An auxiliary right after a count phrase: the count is a subject, not an object."""
+_COORDINATED = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)$", re.I)
+_CLAUSE_END = re.compile(
+    r"[;:()]|,(?!\d{3})|\s+(?:were|was|have|has|had|are|is|and|or|but|while|who|which|when|"
+    r"after|before|as)\b",
     re.I,
 )
 
+_NOUN_AFTER = re.compile(r"\s+(of\s+(?:them|whom)|[a-z][a-z'-]{2,}s|others)\b")
+"""A plural head noun (or "of them") that completes a count phrase."""
+_FUNCTION = frozenset(
+    [
+        "was",
+        "has",
+        "is",
+        "as",
+        "its",
+        "this",
+        "those",
+        "these",
+        "us",
+        "yes",
+        "less",
+        "unless",
+        "across",
+        "towards",
+        "always",
+        "sometimes",
+        "perhaps",
+        "afterwards",
+        "whereas",
+        "besides",
+    ]
+)
 
 _POSTNOMINAL = frozenset(
     {"dead", "died", "death", "deaths", "perished", "human losses", "fatalities"}
@@ -37,6 +80,11 @@ _PASSIVE_GAP = re.compile(
     r"reportedly|also|all|both)\b)*",
     re.I,
 )
+
+
+@lru_cache(maxsize=1)
+def _non_outcomes() -> re.Pattern[str]:
+    return word_regex(lexicon().raw.get("non_outcomes", []))
 
 
 @dataclass(frozen=True)
@@ -57,20 +105,57 @@ def _words(text: str) -> int:
     return len(re.findall(r"[\w'-]+", text))
 
 
+def _breakdown(sentence: str, cm: CountMatch) -> bool:
+    return _BREAKDOWN.search(sentence[max(0, cm.start - 20) : cm.start]) is not None
+
+
 def _before_ok(sentence: str, cm: CountMatch, trigger: int) -> bool:
     gap = sentence[cm.end : trigger]
     if _STOP.search(gap) or _words(gap) > MAX_WORDS_BEFORE:
         return False
-    if lexicon().any_outcome.search(gap):
+    if lexicon().any_outcome.search(gap) or _non_outcomes().search(gap):
         return False
-    return not _BREAKDOWN.search(sentence[max(0, cm.start - 20) : cm.start])
+    return not _breakdown(sentence, cm)
 
 
-def _after_ok(sentence: str, cm: CountMatch, trigger_end: int) -> bool:
-    gap = sentence[trigger_end : cm.start]
-    if _STOP.search(gap) or "," in gap or _words(gap) > MAX_WORDS_AFTER:
-        return False
-    return not _BREAKDOWN.search(sentence[max(0, cm.start - 20) : cm.start])
+class _Phrases:
+    """Count phrases of one sentence: each runs from its figure to the end of its noun
+    phrase, never past the next count or outcome word."""
+
+    def __init__(self, sentence: str, counts: list[CountMatch], triggers: list[int]) -> None:
+        self.sentence = sentence
+        self.counts = counts
+        self.triggers = triggers
+
+    def end(self, cm: CountMatch) -> int:
+        s = self.sentence
+        limit = min(len(s), cm.end + 60)
+        for c in self.counts:
+            if c.start >= cm.end and not (c.vague and not s[cm.end : c.start].strip()):
+                limit = min(limit, c.start)
+                break
+        limit = min([limit, *(t for t in self.triggers if t >= cm.end)])
+        window = s[cm.start : limit]
+        stop = _CLAUSE_END.search(window, cm.end - cm.start)
+        if stop:
+            window = window[: stop.start()]
+        phrase = find_count_phrase(window)
+        end = cm.start + len(phrase.rstrip()) if phrase and window.startswith(phrase) else cm.end
+        for _ in range(2):  # the head noun after a modifier: "two civilian drivers"
+            m = _NOUN_AFTER.match(s, end)
+            if m is None or m.end() > cm.start + len(window) or m.group(1).casefold() in _FUNCTION:
+                break
+            end = m.end()
+        return end
+
+    def covered(self, first: CountMatch, last: CountMatch) -> list[int]:
+        """Starts of every count inside the phrase ("six" and "others" in "six others")."""
+        end = self.end(last)
+        return [c.start for c in self.counts if first.start <= c.start < end]
+
+    def text(self, first: CountMatch, last: CountMatch | None = None) -> str:
+        end = self.end(last or first)
+        return self.sentence[first.start : end].strip()[:80]
 
 
 def _victims(text: str) -> VictimType:
@@ -86,11 +171,64 @@ def _victims(text: str) -> VictimType:
     return VictimType.UNKNOWN
 
 
-def _phrase(sentence: str, cm: CountMatch, limit: int) -> str:
-    window = sentence[cm.start : max(cm.end, limit)]
-    window = re.split(r"[;:()]|,(?!\d{3})|\s+(?:were|was|have|has|had|are|is)\b", window)[0]
-    phrase = find_count_phrase(window) or sentence[cm.start : cm.end]
-    return phrase.strip()[:80]
+def _nearest_victims(text: str) -> VictimType:
+    """The kind of the last people noun in `text` ("the insurgents, killing 11 of them")."""
+    lex = lexicon()
+    last: tuple[int, VictimType] | None = None
+    for regex, kind in (
+        (lex.civilian, VictimType.CIVILIANS),
+        (lex.combatant, VictimType.COMBATANTS),
+    ):
+        for m in regex.finditer(text):
+            if last is None or m.start() > last[0]:
+                last = (m.start(), kind)
+    return last[1] if last else VictimType.UNKNOWN
+
+
+def _group(sentence: str, before: list[CountMatch], phrases: _Phrases) -> list[CountMatch]:
+    """The subject counts joined by "and" or commas that end at `before[-1]`."""
+    group = [before[-1]]
+    for cm in reversed(before[:-1]):
+        joint = sentence[phrases.end(cm) : group[0].start]
+        if (
+            not _COORDINATED.match(joint)
+            or _breakdown(sentence, cm)
+            or _partitive(sentence, group[0])
+        ):
+            break
+        group.insert(0, cm)
+    return group
+
+
+def _partitive(sentence: str, cm: CountMatch) -> bool:
+    """ "many of them": a part of the count before it, not another group."""
+    return re.match(r"\s+of\s+(?:them|whom|those)\b", sentence[cm.end :], re.I) is not None
+
+
+def _attributive(sentence: str, t_end: int) -> bool:
+    """An outcome word used as an adjective ("displaced farmers", "wounded soldiers")
+    describes people; it reports no casualty of the count before it."""
+    lex = lexicon()
+    rest = sentence[t_end:]
+    m = re.match(r"\s+", rest)
+    if m is None:
+        return False
+    start = t_end + m.end()
+    return any(r.match(sentence, start) for r in (lex.civilian, lex.combatant))
+
+
+def _object_ok(sentence: str, cm: CountMatch, trigger_end: int, phrases: _Phrases) -> bool:
+    """A count right after an active outcome word is its object, unless a verb of its own
+    follows ("killing three, and 20 others surrendered")."""
+    gap = sentence[trigger_end : cm.start]
+    if _STOP.search(gap) or "," in gap or _words(gap) > MAX_WORDS_AFTER:
+        return False
+    if _breakdown(sentence, cm):
+        return False
+    rest = sentence[phrases.end(cm) :]
+    if _SUBJECT_VERB.match(rest):
+        return False
+    return not _non_outcomes().match(rest.lstrip())
 
 
 def find_casualties(sentence: str) -> list[CasualtyClause]:
@@ -105,37 +243,52 @@ def find_casualties(sentence: str) -> list[CasualtyClause]:
         for outcome, regex in lex.outcomes.items()
         for m in regex.finditer(sentence)
     )
+    phrases = _Phrases(sentence, counts, [t[0] for t in triggers])
     for t_start, t_end, outcome in triggers:
-        inside = [c for c in counts if c.start >= t_start and c.end <= t_end]
-        after = inside or [c for c in counts if c.start >= t_end and _after_ok(sentence, c, t_end)]
-        before = [c for c in counts if c.end <= t_start and _before_ok(sentence, c, t_start)]
-        after = [c for c in after if c.start not in used]
-        before = [c for c in before if c.start not in used]
-        word = sentence[t_start:t_end].casefold()
-        chosen: CountMatch | None = None
-        limit = 0
-        passive = bool(before) and (
-            word in _POSTNOMINAL
-            or _PASSIVE_GAP.fullmatch(sentence[before[-1].end : t_start]) is not None
+        free = [c for c in counts if c.start not in used]
+        inside = [c for c in free if c.start >= t_start and c.end <= t_end]
+        after = (
+            inside
+            or [c for c in free if c.start >= t_end and _object_ok(sentence, c, t_end, phrases)][:1]
         )
-        if after and not passive:
-            chosen, limit = after[0], min(len(sentence), after[0].end + 40)
-        elif before:
-            chosen, limit = before[-1], t_start
-        if chosen is None:
+        before = [c for c in free if c.end <= t_start and _before_ok(sentence, c, t_start)]
+        word = sentence[t_start:t_end].casefold()
+        passive = _PASSIVE_BEFORE.search(sentence[max(0, t_start - 60) : t_start]) is not None
+        adjective = bool(before) and _attributive(sentence, t_end)
+        if adjective and not sentence[before[-1].end : t_start].strip():
+            adjective = False  # "Five wounded soldiers": the count is the noun phrase's
+        subject = (
+            bool(before)
+            and not adjective
+            and (
+                passive
+                or word in _POSTNOMINAL
+                or _PASSIVE_GAP.fullmatch(sentence[phrases.end(before[-1]) : t_start]) is not None
+            )
+        )
+        if subject:
+            group = _group(sentence, before, phrases)
+        elif after and not passive:
+            group = after
+        else:
             continue
-        used.add(chosen.start)
-        phrase = _phrase(sentence, chosen, limit)
-        context = sentence[min(chosen.start, t_start) : max(chosen.end + 40, t_end)]
+        first, last = group[0], group[-1]
+        used.update(phrases.covered(first, last))
+        phrase = phrases.text(first, last)
+        victims = _victims(phrase)
+        if victims is VictimType.UNKNOWN and re.search(r"\bothers?\b", phrase, re.I) and out:
+            victims = out[-1].victim_type
+        if victims is VictimType.UNKNOWN and re.search(r"\bof\s+(?:them|whom)\b", phrase, re.I):
+            victims = _nearest_victims(sentence[: first.start])
+        if victims is VictimType.UNKNOWN:
+            victims = _victims(sentence[min(first.start, t_start) : max(last.end + 40, t_end)])
         out.append(
             CasualtyClause(
                 outcome=outcome,
                 count_text=phrase,
-                start=chosen.start,
+                start=first.start,
                 trigger_start=t_start,
-                victim_type=_victims(phrase)
-                if _victims(phrase) is not VictimType.UNKNOWN
-                else _victims(context),
+                victim_type=victims,
                 aggregate=aggregate,
             )
         )

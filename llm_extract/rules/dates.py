@@ -3,6 +3,11 @@
 The resolver turns a phrase into a range; this module only finds the phrase. Patterns
 are tried from most to least specific (a full date beats a weekday beats "recently"),
 so "on Tuesday, 12 January 2016" gives the explicit date.
+
+A date inside a reporting clause ("the army said in a statement on Monday", "told
+reporters on Monday", "announced Tuesday that...") dates the report, not the event, so
+`find_date_phrase` skips it; `reporting_date_phrase` returns it. A date written before
+the reporting clause ("Gunmen killed five people on Monday, police said") is the event's.
 """
 
 from __future__ import annotations
@@ -50,10 +55,42 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
-def find_date_phrase(sentence: str) -> str | None:
-    """The most specific date expression in `sentence`, verbatim; None if it has none."""
+_REPORTING = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )"
+    r"\b(?:said|says|told(?:\s+[\w'-]+){1,3}?|announced|stated|added|reported|confirmed|"
+    r"tweeted|wrote|posted|disclosed|revealed|declared|briefed(?:\s+[\w'-]+){1,2}?|"
+    r"(?:in|at|during)\s+(?:a|an|its|his|her|their)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:statement|communiqu[ée]|briefing|(?:press|news)\s+conference|interview|video))"
+    r"(?:\s+(?:in|at|to|during|via|through)\s+[^,.;:()]{1,40}?)?(?:\s+on)?\s*$",
+    re.IGNORECASE,
+)
+"""Text just before a date that makes the date the report's: a reporting verb and what
+may follow it (where, to whom, in what form), then the date."""
+
+
+def _reported(sentence: str, start: int) -> bool:
+    return _REPORTING.search(sentence[max(0, start - 120) : start]) is not None
+
+
+def _phrases(sentence: str) -> list[tuple[str, bool]]:
+    """Every pattern's first event date and first reporting date, most specific first."""
+    out: list[tuple[str, bool]] = []
     for regex in _PATTERNS:
-        m = regex.search(sentence)
-        if m:
-            return m.group(0).strip()
-    return None
+        kinds: set[bool] = set()
+        for m in regex.finditer(sentence):
+            reported = _reported(sentence, m.start())
+            if reported not in kinds:
+                kinds.add(reported)
+                out.append((m.group(0).strip(), reported))
+    return out
+
+
+def find_date_phrase(sentence: str) -> str | None:
+    """The most specific date expression of the events in `sentence`, verbatim; None if
+    it has none (a date of the report alone is not the events')."""
+    return next((p for p, reported in _phrases(sentence) if not reported), None)
+
+
+def reporting_date_phrase(sentence: str) -> str | None:
+    """The date of the statement or report the sentence cites, if it gives one."""
+    return next((p for p, reported in _phrases(sentence) if reported), None)

@@ -4,12 +4,17 @@ The draft is the same one a model fills, so the shared assemble stage grounds an
 normalises rule output exactly as it does a model's. Context carries across sentences
 the way a reader carries it: a sentence with no place of its own ("raids in the area")
 takes the last place the article named, and one with no date takes the last day-precise
-date. Repeated mentions of one incident (headline, lede, later recap: same sub-event
-type or one incident's types, the same place or a place inside the other, overlapping
-dates) become one event, kept at its most informative sentence. The article's country
-(places, nationality words, named armed groups' home countries) resolves small towns
-and generic actors; "the militants" is the one armed group the article names, if it
-names exactly one.
+date; but one whose only date is its report's ("..., the army said in a statement on
+Monday") has no day of its own: it takes the date of the mention of the same incident it
+recaps, if any, otherwise none (precision "unknown": the report's day only bounds it, and
+FORMAT.md's rules give no reading for that). Repeated mentions of one incident
+(headline, lede, later recap: same sub-event type or one incident's types, the same
+place or a place inside the other, overlapping dates; a mention with no date must not
+give another death toll) become one event, kept at its most informative sentence, with
+the most specific place, the province and country a wider mention gives it, and a
+mention's own date. The article's country (places, nationality words, named armed
+groups' home countries) resolves small towns and generic actors; "the militants" is the
+one armed group the article names, if it names exactly one.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from llm_extract.draft import (
     DraftEvent,
 )
 from llm_extract.models import DateRange
-from llm_extract.normalize import actor_info, fold, resolve_date
+from llm_extract.normalize import actor_info, fold, parse_count, resolve_date
 from llm_extract.ontology import ActorType, DatePrecision, EventType, Outcome, event_type_of
 from llm_extract.rules.actors import (
     ActorMention,
@@ -39,7 +44,7 @@ from llm_extract.rules.actors import (
     scan_actors,
 )
 from llm_extract.rules.casualties import CasualtyClause, find_casualties
-from llm_extract.rules.dates import find_date_phrase
+from llm_extract.rules.dates import find_date_phrase, reporting_date_phrase
 from llm_extract.rules.events import EventMention, precedence_rank, sentence_events
 from llm_extract.rules.places import PlaceMention, best_place, province_in, scan_places
 from llm_extract.sentences import Sentence, split_sentences
@@ -142,6 +147,22 @@ def _places_agree(a: _Found, b: _Found) -> bool:
     return False
 
 
+def _province(found: _Found) -> str | None:
+    """The province a mention names, or the one its place lies in."""
+    place = found.place.place if found.place else None
+    return found.admin1 or (place.admin1 if place else None)
+
+
+def _inside(narrow: _Found, province: str) -> bool:
+    """Whether `province` may hold `narrow`'s place (the gazetteer does not put it
+    elsewhere), so a merged event keeps the province the lead named."""
+    place = narrow.place.place if narrow.place else None
+    if place is None or place.admin1 is None:
+        return True
+    a, b = fold(place.admin1), fold(province)
+    return a == b or a in b or b in a
+
+
 _INCIDENT_KIND = {
     EventType.BATTLES: "battle",
     EventType.VIOLENCE_AGAINST_CIVILIANS: "violence against civilians",
@@ -159,7 +180,21 @@ def _same_incident(a: _Found, b: _Found) -> bool:
     kind = _INCIDENT_KIND.get(event_type_of(sa))
     if sa is not sb and (kind is None or kind != _INCIDENT_KIND.get(event_type_of(sb))):
         return False
-    return _places_agree(a, b) and _dates_overlap(a.date, b.date)
+    if not (_places_agree(a, b) and _dates_overlap(a.date, b.date)):
+        return False
+    return (_dated(a) and _dated(b)) or _tolls_agree(a, b)
+
+
+def _dated(found: _Found) -> bool:
+    return found.date.start is not None
+
+
+def _tolls_agree(a: _Found, b: _Found) -> bool:
+    """A mention with no date is a recap only if it does not give another death toll
+    (different tolls at one place are different incidents)."""
+    if a.fatalities is None or b.fatalities is None:
+        return True
+    return parse_count(a.fatalities).best == parse_count(b.fatalities).best
 
 
 def _merge(found: list[_Found]) -> list[_Found]:
@@ -181,7 +216,14 @@ def _merge(found: list[_Found]) -> list[_Found]:
         placed = [g for g in group if g.own_place and g.place is not None]
         if placed:
             where = min(placed, key=lambda g: (g.place.rank if g.place else 9, -g.score()[0]))
+            wider = [(p, g.country) for g in placed if (p := _province(g)) and _inside(where, p)]
             best.place, best.admin1, best.country = where.place, where.admin1, where.country
+            if best.admin1 is None and wider:
+                best.admin1, country = wider[0]
+                best.country = best.country or country
+        dated = [g for g in group if g.own_date]
+        if not best.own_date and dated:
+            best.date_text, best.date = dated[0].date_text, dated[0].date
         for other in group:
             for side, names in ((best.actor1, other.actor1), (best.actor2, other.actor2)):
                 side.extend(n for n in names if n not in side and n not in best.actor1)
@@ -356,6 +398,7 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
         mentions = [_corefer(s.text, m, group) for m in scanned[s.start]]
         s_places = places[s.start]
         date_text = find_date_phrase(s.text)
+        stated = date_text is None and reporting_date_phrase(s.text) is not None
         if not s.headline:
             for m in mentions:
                 all_actors.setdefault(m.info.name, []).append(m)
@@ -366,7 +409,7 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
                 own = best_place(s_places, near=e.start)
                 place = own or ctx.last_place
                 own_date = date_text is not None
-                d_text = date_text or ctx.last_date or first_date
+                d_text = date_text or (None if stated else ctx.last_date or first_date)
                 found.append(
                     _Found(
                         sentence=s,
