@@ -25,6 +25,7 @@ from llm_extract.models import (
     Event,
     Normalisation,
     Span,
+    VictimGroup,
 )
 from llm_extract.normalize import (
     actor_info,
@@ -34,6 +35,7 @@ from llm_extract.normalize import (
     normalize_location,
     parse_count,
     resolve_date,
+    victim_groups,
 )
 from llm_extract.ontology import ActorType, event_type_of
 
@@ -252,6 +254,7 @@ def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casual
                 outcome=dc.outcome,
                 count=count,
                 victim_type=dc.victim_type,
+                victim_groups=[VictimGroup(label=k, count=c) for k, c in victim_groups(count.text)],
                 perpetrator=_ids(ctx, dc.perpetrator),
                 evidence=evidence,
                 spans=[span],

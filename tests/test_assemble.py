@@ -137,3 +137,16 @@ def test_nbsp_in_the_article_does_not_stop_grounding() -> None:
     (ev,) = out.document.events
     assert ev.spans[0].status is AlignmentStatus.NORMALIZED
     assert "\u00a0" in ev.evidence[0]  # the article's own characters, not the model's
+
+
+def test_groups_counted_one_by_one_become_victim_groups_and_their_sum() -> None:
+    text = "Militants ambushed a convoy on Tuesday, killing 10 soldiers and two civilian drivers."
+    found = casualty(evidence=text, count_text="10 soldiers and two civilian drivers")
+    out = assemble(draft(casualties=[found]), doc_id="d", text=text)
+    (cas,) = out.document.casualties
+    assert (cas.count.best, cas.count.text) == (12, "10 soldiers and two civilian drivers")
+    assert [(g.label, g.count.best) for g in cas.victim_groups] == [
+        ("soldiers", 10),
+        ("civilian drivers", 2),
+    ]
+    assert not out.warnings  # the quote states the sum group by group

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from llm_extract.models import Count
-from llm_extract.normalize import count_supported, find_count_phrase, parse_count
+from llm_extract.normalize import count_supported, find_count_phrase, parse_count, victim_groups
 
 # (phrase, low, best, high): FORMAT.md's Count table row by row, then seed phrases.
 TABLE = [
@@ -178,3 +178,54 @@ def test_count_without_a_figure_is_supported_only_by_a_vague_quote() -> None:
     assert count_supported(Count(text="a large amount of human losses"), vague)
     assert count_supported(Count(), "civilians were killed")
     assert not count_supported(Count(), "35 civilians were killed")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "low", "best", "high", "groups"),
+    [
+        (
+            "10 soldiers and two civilian drivers",
+            10 + 2,
+            12,
+            12,
+            [("soldiers", 10), ("civilian drivers", 2)],
+        ),
+        ("three rebels and a soldier", 4, 4, 4, [("rebels", 3), ("soldier", 1)]),
+        (
+            "five children, two women and a man",
+            8,
+            8,
+            8,
+            [("children", 5), ("women", 2), ("man", 1)],
+        ),
+        (
+            "at least 10 soldiers and two civilians",
+            12,
+            12,
+            None,
+            [("soldiers", 10), ("civilians", 2)],
+        ),
+    ],
+)
+def test_groups_counted_one_by_one_sum_to_the_casualty_count(
+    phrase: str, low: int, best: int, high: int | None, groups: list[tuple[str, int]]
+) -> None:
+    """FORMAT.md: the count is how many; a breakdown the article gives goes to victim_groups."""
+    count = parse_count(phrase)
+    assert (count.low, count.best, count.high, count.text) == (low, best, high, phrase)
+    assert [(label, c.best) for label, c in victim_groups(phrase)] == groups
+    assert count_supported(count, f"The attack killed {phrase}, officials said.")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "two paramedics",
+        "12 civilians were killed and 20 wounded",
+        "several soldiers and two civilians",
+        "including three children",
+        "killing 5 and wounding 11 others",
+    ],
+)
+def test_one_group_a_clause_or_a_vague_part_is_not_a_breakdown(phrase: str) -> None:
+    assert victim_groups(phrase) == []

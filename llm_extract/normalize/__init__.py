@@ -7,7 +7,12 @@ gold annotation's.
 """
 
 from llm_extract.normalize.actors import ActorInfo, actor_info, canonical_actor
-from llm_extract.normalize.counts import count_supported, find_count_phrase, parse_count
+from llm_extract.normalize.counts import (
+    count_supported,
+    find_count_phrase,
+    parse_count,
+    victim_groups,
+)
 from llm_extract.normalize.dates import resolve_date
 from llm_extract.normalize.locations import (
     WORLD,
@@ -46,4 +51,5 @@ __all__ = [
     "parse_count",
     "resolve_date",
     "set_gazetteer",
+    "victim_groups",
 ]

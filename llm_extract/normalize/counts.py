@@ -74,7 +74,9 @@ _PEOPLE_PLURAL = (
     "villagers|protesters|protestors|demonstrators|students|pupils|teachers|workers|farmers|"
     "worshippers|pilgrims|refugees|migrants|displaced|hostages|prisoners|detainees|"
     "relatives|family\\s+members|victims|casualties|fatalities|deaths|losses|dead|wounded|"
-    "injured|bodies|lives|souls|others|commanders|officials|volunteers|aid\\s+workers"
+    "injured|bodies|lives|souls|others|commanders|officials|volunteers|aid\\s+workers|"
+    "drivers|passengers|travell?ers|shepherds|herders|traders|miners|fishermen|clerics|"
+    "imams|priests|engineers|contractors|peacekeepers|guerrillas|recruits|cadets"
 )
 _PEOPLE_SINGULAR = (
     "person|individual|civilian|child|kid|baby|infant|toddler|woman|man|boy|girl|teenager|"
@@ -349,12 +351,59 @@ def _best_match(text: str) -> tuple[CountMatch, int] | None:
     return best[3], best[4]
 
 
+_PEOPLE_TAIL = re.compile(rf"(?:\s+[A-Za-z][\w'-]*)?\s+(?:{_PEOPLE})", re.IGNORECASE)
+_GROUP_JOIN = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def victim_groups(phrase: str) -> list[tuple[str, Count]]:
+    """The groups of a phrase that counts several kinds of people with no total.
+
+    "10 soldiers and two civilian drivers" gives ("soldiers", 10) and ("civilian drivers",
+    2). Every part must be a figure followed by its people noun, so a clause, a
+    breakdown ("including three children") or a vague part ("dozens") gives no groups.
+    """
+    parts = [p for p in _GROUP_JOIN.split((phrase or "").strip().rstrip(".,;")) if p]
+    if len(parts) < 2:
+        return []
+    groups: list[tuple[str, Count]] = []
+    for part in parts:
+        found = _best_match(part)
+        if found is None:
+            return []
+        cm, end = found
+        rest = part[end:]
+        if rest.strip() and not _PEOPLE_TAIL.fullmatch(rest):  # "two civilian drivers"
+            return []
+        if cm.vague or part[: cm.start].strip() or not _phrase_end(part, cm)[1]:
+            return []
+        label = part[cm.end :].strip() if cm.kind is not _Kind.SINGULAR else part
+        label = re.sub(r"^(?:an?|one|of)\s+", "", label, flags=re.IGNORECASE)
+        groups.append((label, Count(low=cm.low, best=cm.best, high=cm.high, text=part)))
+    return groups
+
+
+def _sum(values: list[int | None]) -> int | None:
+    """Sum of the groups' figures for one bound; unknown if any group leaves it unknown."""
+    known = [v for v in values if v is not None]
+    return sum(known) if len(known) == len(values) else None
+
+
 def parse_count(text: str) -> Count:
     """Read a count phrase into a Count following FORMAT.md's table; `text` kept verbatim.
 
     Phrases with no figure ("several", "a large amount of human losses", "48 hours") give
-    a Count whose low/best/high are all None.
+    a Count whose low/best/high are all None. A phrase that counts several groups with no
+    total ("three rebels and a soldier") gives their sum.
     """
+    groups = victim_groups(text or "")
+    if groups:
+        counts = [count for _, count in groups]
+        return Count(
+            low=_sum([c.low for c in counts]),
+            best=_sum([c.best for c in counts]),
+            high=_sum([c.high for c in counts]),
+            text=text,
+        )
     found = _best_match(text or "")
     if found is None or found[0].vague:
         return Count(text=text or "")
@@ -376,9 +425,13 @@ def count_supported(count: Count, quote: str) -> bool:
     """Whether `quote` states the figure `count.best` (so a model's number is not invented).
 
     A figure is supported when some quantity in the quote reads as that best value, or
-    the value lies within a range the quote gives. A count with no best figure is
-    supported when the quote gives no figure either, only a vague quantity or none.
+    the value lies within a range the quote gives, or the count is the sum of groups the
+    quote names one by one. A count with no best figure is supported when the quote gives
+    no figure either, only a vague quantity or none.
     """
+    groups = victim_groups(count.text)
+    if groups and all(g.text.casefold() in (quote or "").casefold() for _, g in groups):
+        return True  # stated group by group: "three rebels and a soldier" supports 4
     matches = scan_counts(quote or "")
     if count.best is None:
         return all(m.vague for m in matches)
