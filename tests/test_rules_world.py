@@ -269,3 +269,21 @@ def test_invented_set_does_not_regress() -> None:
     for name, floor in GATE.items():
         value = metrics[name]
         assert value is not None and round(value, 3) >= floor, (name, value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "province"),
+    [
+        ("Gunmen attacked a village in Borno state on Sunday.", "Borno"),
+        ("Fighting in Rakhine State displaced thousands.", "Rakhine"),
+        ("Clashes broke out in the Somali Region of Ethiopia.", "Somali"),
+        ("The Islamic State claimed the attack.", None),
+        ("Rebels shelled a town in Idlib province.", "Idlib"),
+    ],
+)
+def test_state_and_region_name_a_province_only_when_the_gazetteer_has_one(
+    sentence: str, province: str | None
+) -> None:
+    from llm_extract.rules.places import province_in
+
+    assert province_in(sentence) == province

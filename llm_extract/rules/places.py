@@ -424,14 +424,24 @@ def best_place(places: list[PlaceMention], near: int) -> PlaceMention | None:
 
 
 def province_in(sentence: str) -> str | None:
-    """A province the sentence names ("in Idlib province", "the province of Latakia")."""
+    """A province the sentence names ("in Idlib province", "the province of Latakia").
+
+    "X state" and "X region" (Borno state, Rakhine State, Somali Region) count only when
+    the gazetteer knows X as a first-level division: "Islamic State" is not a province.
+    """
     for m in re.finditer(
         rf"(?:(?:province|governorate)\s+of\s+(?P<a>{_NAME}(?:{_CONNECT}{_NAME}){{0,2}})"
-        rf"|(?P<b>{_NAME}(?:{_CONNECT}{_NAME}){{0,2}})\s+(?:province|governorate))",
+        rf"|(?P<b>{_NAME}(?:{_CONNECT}{_NAME}){{0,2}})\s+(?:province|governorate)"
+        rf"|(?P<c>{_NAME}(?:{_CONNECT}{_NAME}){{0,2}})\s+(?i:state|region)\b)",
         sentence,
     ):
-        name = m.group("a") or m.group("b")
-        if _plausible(name):
-            place = _lookup(name)
-            return place.admin1 or place.name if place else name
+        name = m.group("a") or m.group("b") or m.group("c")
+        if not _plausible(name):
+            continue
+        place = _lookup(name)
+        if m.group("c") is not None:
+            if place is not None and place.kind == "admin1":
+                return place.admin1 or place.name
+            continue
+        return place.admin1 or place.name if place else name
     return None
