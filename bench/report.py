@@ -342,7 +342,7 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             ]
         else:
             out += [f"Skipped: {pr.skipped}", ""]
-    out += _notes(o, prof, c, w, mem, m.nproc)
+    out += _notes(o, prof, c, w, mem, m.nproc, wr)
     return "\n".join([*out, ""])
 
 
@@ -411,6 +411,7 @@ def _notes(
     w: warm_cache.WarmCacheFigures | None,
     mem: memory.MemoryFigures | None,
     nproc: int,
+    wr: writers.WriterFigures | None = None,
 ) -> list[str]:
     """What is met, and for each target not met what stands in the way, from this run."""
     met: list[str] = []
@@ -480,6 +481,15 @@ def _notes(
             open_.append(
                 f"- Benchmark 4, peak {peak:,.0f} MB (x{_f(mem.growth)} across N) against "
                 f"{mem.target_mb:.0f} MB and flat: something still holds per-document data."
+            )
+    if wr:
+        worst = max(writers.FORMATS, key=wr.growth)
+        if wr.met:
+            met.append(f"6 (output writers flat, at most x{_f(wr.growth(worst))} for {worst})")
+        else:
+            open_.append(
+                f"- Benchmark 6, {worst} x{_f(wr.growth(worst))} against {wr.target}: its "
+                "per-document cost grows with the output; something rewrites what is written."
             )
     out = ["## Targets met and what stands in the way of the others", ""]
     out.append("Met in this run: " + ("; ".join(met) + "." if met else "none."))
