@@ -10,6 +10,7 @@ then rapidfuzz's partial alignment for longer quotes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
@@ -111,38 +112,45 @@ def _word_pattern(tokens: list[str]) -> str:
 
 
 def find_mention(name: str, text: str) -> Span:
-    """Whether a name (actor or place) occurs in `text` as whole words.
+    """Whether a name (actor or place) occurs in `text` as whole words: its first occurrence.
 
     Case, diacritics, quotes and hyphen/space differences are folded ("al-Nusra Front"
     finds "Al Nusra Front"), but short all-capital names such as "IS" or "UN" are matched
     case-sensitively so they do not match the words "is" or "un-". No fuzzy matching:
-    a name either occurs or it does not.
+    a name either occurs or it does not. An exact occurrence is preferred to a folded one.
     """
+    found = next(_exact_mentions(name, text), None)
+    if found is None and not _SHORT_CAPS.fullmatch(name.strip() if name else ""):
+        found = next(_folded_mentions(name, text), None)
+    return found or Span(quote=name, status=AlignmentStatus.NOT_FOUND)
+
+
+def find_mentions(name: str, text: str) -> list[Span]:
+    """Every occurrence of a name in `text`, in order, matched as `find_mention` matches."""
+    if _SHORT_CAPS.fullmatch(name.strip() if name else ""):
+        return list(_exact_mentions(name, text))
+    return list(_folded_mentions(name, text))
+
+
+def _exact_mentions(name: str, text: str) -> Iterator[Span]:
     stripped = name.strip() if name else ""
     if not stripped or not text:
-        return Span(quote=name, status=AlignmentStatus.NOT_FOUND)
-    if _SHORT_CAPS.fullmatch(stripped):
-        m = re.search(rf"(?<!\w){re.escape(stripped)}(?!\w)", text)
-        if m is None:
-            return Span(quote=name, status=AlignmentStatus.NOT_FOUND)
-        return Span(
+        return
+    for m in re.finditer(rf"(?<!\w){re.escape(stripped)}(?!\w)", text):
+        yield Span(
             quote=name, start=m.start(), end=m.end(), status=AlignmentStatus.EXACT, score=100.0
         )
-    m = re.search(rf"(?<!\w){re.escape(stripped)}(?!\w)", text)
-    if m is not None:
-        return Span(
-            quote=name, start=m.start(), end=m.end(), status=AlignmentStatus.EXACT, score=100.0
-        )
-    tokens = re.findall(r"\w+", fold(stripped))
-    if not tokens:
-        return Span(quote=name, status=AlignmentStatus.NOT_FOUND)
+
+
+def _folded_mentions(name: str, text: str) -> Iterator[Span]:
+    tokens = re.findall(r"\w+", fold(name.strip())) if name else []
+    if not tokens or not text:
+        return
     folded_text, index = fold_with_map(text)
-    m = re.search(rf"(?<!\w){_word_pattern(tokens)}(?!\w)", folded_text)
-    if m is None:
-        return Span(quote=name, status=AlignmentStatus.NOT_FOUND)
-    return _span_from_folded(
-        name, text, index, m.start(), m.end(), AlignmentStatus.NORMALIZED, 100.0
-    )
+    for m in re.finditer(rf"(?<!\w){_word_pattern(tokens)}(?!\w)", folded_text):
+        yield _span_from_folded(
+            name, text, index, m.start(), m.end(), AlignmentStatus.NORMALIZED, 100.0
+        )
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’]?\s+")

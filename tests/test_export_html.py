@@ -162,3 +162,26 @@ def test_page_renders_offline_in_headless_chromium(tmp_path: Path) -> None:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1400, 900)
     assert len(data) > 40_000  # a blank page is ~6 kB; text and highlights are far more
+
+
+def test_every_mention_of_an_actor_is_boxed_not_only_the_first() -> None:
+    text = "Rebels shelled Salma. The rebels later withdrew, and REBELS returned."
+    doc = Document.model_validate(
+        {
+            "doc_id": "d",
+            "actors": [
+                {
+                    "id": "a1",
+                    "name": "Syrian rebel groups",
+                    "mentions": ["Rebels"],
+                    "actor_type": "rebel_group",
+                    "spans": [{"quote": "Rebels", "start": 0, "end": 6, "status": "exact"}],
+                }
+            ],
+        }
+    )
+    page = build_review_page([ExtractionResult(doc_id="d", document=doc)], {"d": text})
+    every = [[m.start(), m.end()] for m in re.finditer("(?i)rebels", text)]
+    assert len(every) == 3
+    assert _data(page)["records"]["r0-a1"]["spans"] == every  # type: ignore[index]
+    assert _highlighted(page, "r0-a1") == "RebelsrebelsREBELS"

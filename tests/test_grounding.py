@@ -197,3 +197,15 @@ def test_find_mention_on_seed_actor_mentions() -> None:
     for name in ("Hezbollah", "NDF", "Ahrar al-Sham", "Russia's Air Force", "Assad's forces"):
         assert find_mention(name, text).status is AlignmentStatus.EXACT, name
     assert find_mention("al-nusra front", text).status is AlignmentStatus.NORMALIZED
+
+
+def test_find_mentions_gives_every_occurrence_folded_but_short_capitals_exact() -> None:
+    from llm_extract.grounding import find_mentions
+
+    text = "Al-Nusra Front fighters... The al Nusra front said; UN staff left an un-lit road. UN."
+    assert [text[s.start : s.end] for s in find_mentions("al-Nusra Front", text)] == [  # type: ignore[misc]
+        "Al-Nusra Front",
+        "al Nusra front",
+    ]
+    assert [s.start for s in find_mentions("UN", text)] == [52, 82]
+    assert find_mentions("Hezbollah", text) == []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_extract.consolidate import ConsolidatedEvent, consolidate, documents_of
-from llm_extract.grounding import align, find_mention
+from llm_extract.grounding import align, find_mentions
 from llm_extract.models import (
     Actor,
     Casualty,
@@ -79,10 +79,12 @@ def _casualty_spans(cas: Casualty, text: str) -> list[tuple[int, int]]:
 
 
 def _actor_spans(actor: Actor, text: str) -> list[tuple[int, int]]:
-    found = [s for s in (_valid(sp, text) for sp in actor.spans) if s]
-    if found or not text:
-        return found
-    return [s for s in (_valid(find_mention(m, text), text) for m in actor.mentions) if s]
+    """Every place the article names the actor, not only the first (the record's spans)."""
+    found = {s for s in (_valid(sp, text) for sp in actor.spans) if s}
+    if text:
+        for mention in actor.mentions:
+            found.update(s for s in (_valid(sp, text) for sp in find_mentions(mention, text)) if s)
+    return sorted(found)
 
 
 def _segments(text: str, marks: Sequence[_Mark]) -> str:
