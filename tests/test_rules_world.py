@@ -1,7 +1,7 @@
 """Rules on conflicts outside Syria: one fault class per test, then a regression gate.
 
 Every sentence here is a short invented test double (not a real article). The gate
-scores `tests/rules_articles/`, twelve invented articles whose gold was written by the
+scores `tests/rules_articles/`, fifteen invented articles whose gold was written by the
 same author as the rules: a regression check, not a quality claim.
 """
 
@@ -255,15 +255,16 @@ def test_a_protest_and_its_dispersal_are_one_event() -> None:
 # Figures reached with rules-v2 on the first ten articles: events.f1 0.892, actors.f1
 # 0.868, casualties.f1 0.868 (before the rules-v2 changes: 0.714, 0.825, 0.868).
 # rules-v3 added ml01 and mz01 (casualty clauses, report dates; written before the
-# change; rules-v2 scored the twelve 0.819 / 0.882 / 0.805). The gate is the figures
-# rules-v3 reaches on all twelve.
-GATE = {"events.f1": 0.892, "actors.f1": 0.882, "casualties.f1": 0.909}
+# change; rules-v2 scored the twelve 0.819 / 0.882 / 0.805). rules-v3 reached 0.892 /
+# 0.882 / 0.909 on the twelve. sd01, et01 and co01 (event sides, written before the
+# rules-v4 change) bring the set to fifteen: rules-v3 scores them 0.873 / 0.889 / 0.928.
+GATE = {"events.f1": 0.873, "actors.f1": 0.889, "casualties.f1": 0.928}
 
 
 def test_invented_set_does_not_regress() -> None:
     gold, issues, texts = load_gold_dir(ARTICLES)
     assert not [i for i in issues if i.severity == "error"]
-    assert len(gold) == 12
+    assert len(gold) == 15
     pred = extract_gold_articles(gold, texts, "rules")
     metrics = evaluate(gold, pred, texts).metrics
     for name, floor in GATE.items():
