@@ -5,8 +5,9 @@ are tried from most to least specific (a full date beats a weekday beats "recent
 so "on Tuesday, 12 January 2016" gives the explicit date.
 
 A date inside a reporting clause ("the army said in a statement on Monday", "told
-reporters on Monday", "announced Tuesday that...") dates the report, not the event, so
-`find_date_phrase` skips it; `reporting_date_phrase` returns it. A date written before
+reporters on Monday", "announced Tuesday that...") dates the report, not the event, and so does a
+sentence-initial date followed by a reporting verb ("On Sunday, the army announced ..."),
+so `find_date_phrase` skips it; `reporting_date_phrase` returns it. A date written before
 the reporting clause ("Gunmen killed five people on Monday, police said") is the event's.
 """
 
@@ -68,8 +69,20 @@ _REPORTING = re.compile(
 may follow it (where, to whom, in what form), then the date."""
 
 
-def _reported(sentence: str, start: int) -> bool:
-    return _REPORTING.search(sentence[max(0, start - 120) : start]) is not None
+_LEADING_REPORT = re.compile(
+    r"^\s*,?\s*(?:[\w'’.-]+\s+){1,4}?(?:said|says|announced|stated|reported|confirmed|"
+    r"told|claimed|declared|disclosed|revealed|tweeted)\b",
+    re.IGNORECASE,
+)
+"""Text just after a sentence-initial date that makes it the report's: its subject and a
+reporting verb ("On Sunday, the army announced that ...")."""
+_SENTENCE_START = re.compile(r"^\W*(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE)
+
+
+def _reported(sentence: str, start: int, end: int) -> bool:
+    if _REPORTING.search(sentence[max(0, start - 120) : start]) is not None:
+        return True
+    return bool(_SENTENCE_START.match(sentence[:start]) and _LEADING_REPORT.match(sentence[end:]))
 
 
 def _phrases(sentence: str) -> list[tuple[str, bool]]:
@@ -78,7 +91,7 @@ def _phrases(sentence: str) -> list[tuple[str, bool]]:
     for regex in _PATTERNS:
         kinds: set[bool] = set()
         for m in regex.finditer(sentence):
-            reported = _reported(sentence, m.start())
+            reported = _reported(sentence, m.start(), m.end())
             if reported not in kinds:
                 kinds.add(reported)
                 out.append((m.group(0).strip(), reported))

@@ -34,7 +34,8 @@ _PROTEST_FAMILY = frozenset({S.PEACEFUL_PROTEST, S.VIOLENT_DEMONSTRATION})
 _BY = re.compile(
     r"\b(?:by|backed\s+by|supported\s+by|aided\s+by|helped\s+by|joined\s+by|led\s+by|"
     r"with\s+(?:the\s+)?help\s+(?:of|from)|alongside|along\s+with|in\s+support\s+of|"
-    r"supporting|backing|in\s+coordination\s+with|allied\s+with)\s+(?:the\s+)?"
+    r"supporting|backing|in\s+coordination\s+with|allied\s+with|"
+    r"(?:attacks?|fire|assaults?|shelling|gunfire)\s+from)\s+(?:the\s+)?"
     r"(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -53,6 +54,21 @@ _COORD = re.compile(
     r"[\s,)]*(?:(?:and|or|as\s+well\s+as|including|—|–|-)[\s,]*)?(?:the\s+)?", re.IGNORECASE
 )
 _PASSIVE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+$", re.IGNORECASE)
+_VICTIM_AFTER = re.compile(
+    r"^(?:\s+[\w'’-]+){0,2}?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been|got)\s+"
+    r"(?:[\w-]+ly\s+)?(?:killed|wounded|injured|ambushed|attacked|abducted|kidnapped|targeted|"
+    r"shot|hit|struck|captured|taken\s+hostage|beheaded|executed)|"
+    r"c(?:a|o)me?s?\s+under\s+(?:[\w-]+\s+)?(?:attack|fire|assault|shelling))\b",
+    re.IGNORECASE,
+)
+"""After a mention: it is the victim of a passive ("five soldiers were killed", "a convoy
+of troops was ambushed", "a patrol came under attack"), the other side of the event."""
+_PROTEST_SIDES = frozenset({ActorType.PROTESTERS, ActorType.RIOTERS})
+_SPLIT = frozenset({S.ARMED_CLASH})
+_HIT = re.compile(r"\b(?:struck|hit)\b", re.IGNORECASE)
+"""Verbs that report a strike only next to an aerial or ground-fire word ("drones struck a
+camp"; not "a roadside bomb hit a vehicle", which its weapon word already reports)."""
+_HELD_AFTER = re.compile(r"^[\s-]*(?:held|controlled|run|occupied)\b", re.IGNORECASE)
 _AIR_WINDOW = 50
 _OBJECT_WINDOW = 70
 
@@ -144,6 +160,12 @@ def _specific(sentence: str, casualties: list[CasualtyClause]) -> list[EventMent
             continue  # arrests at a protest are the police's intervention in it
         elif sub is S.ATTACK and _victims(casualties, sentence) is VictimType.COMBATANTS:
             sub = S.ARMED_CLASH
+        elif (
+            sub is S.ARMED_CLASH
+            and sentence[start:end].casefold().startswith("ambush")
+            and _victims(casualties, sentence) is VictimType.CIVILIANS
+        ):
+            sub = S.ATTACK  # an ambush on civilians (a bus, travellers) is an attack on them
         out.append(EventMention(sub, start, end, "specific"))
     return out
 
@@ -153,7 +175,8 @@ def _strikes(
 ) -> list[EventMention]:
     lex = lexicon()
     out: list[EventMention] = []
-    for m in lex.strike.finditer(sentence):
+    hits = [*lex.strike.finditer(sentence), *_HIT.finditer(sentence)]
+    for m in sorted(hits, key=lambda h: h.start()):
         start, end = m.start(), m.end()
         if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
             continue
@@ -170,6 +193,8 @@ def _strikes(
             sub = S.AIR_DRONE_STRIKE
         elif lex.ground_cues.search(window):
             sub = S.SHELLING
+        elif word in ("struck", "hit"):
+            continue  # a bare hit is a strike only with an aerial or ground-fire cue
         elif any(a.info.actor_type in _STATE for a in near):
             sub = S.AIR_DRONE_STRIKE
         elif word.startswith("bomb"):
@@ -236,37 +261,85 @@ def _harm(
     return []
 
 
+def _protest_role(event: EventMention, m: ActorMention) -> int | None:
+    """ACLED's sides of a demonstration: the demonstrators initiate it and the forces that
+    intervene are the other side; force used against them makes the forces the initiator."""
+    if event.sub_event_type not in _PROTEST_ORDER:
+        return None
+    excessive = event.sub_event_type is S.EXCESSIVE_FORCE
+    if m.info.actor_type in _PROTEST_SIDES:
+        return 2 if excessive else 1
+    if m.info.actor_type in _STATE:
+        return 1 if excessive else 2
+    return 0  # others (bystanders, residents) are no side of the demonstration
+
+
+_PROTEST_ORDER = frozenset(
+    {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION, S.EXCESSIVE_FORCE, S.VIOLENT_DEMONSTRATION}
+)
+
+
+def _role(sentence: str, event: EventMention, m: ActorMention, pre: str) -> int | None:
+    """1 or 2 from the cues around one mention; None when only its position can tell."""
+    window = pre[-40:]
+    protest = _protest_role(event, m)
+    if protest is not None:
+        return protest
+    if m.info.actor_type is ActorType.CIVILIANS:
+        return 2
+    if _VICTIM_AFTER.match(sentence[m.end : m.end + 60]):
+        return 2  # the subject of a passive is the target: "soldiers were killed by X"
+    if m.start < event.end and event.start < m.end:
+        # inside the trigger: before its verb the subject ("jets bombed"), after it the
+        # object ("attacked an army checkpoint")
+        return 1 if m.start <= event.start else 2
+    if _BY.search(window):
+        return 1
+    if _AGAINST.search(window) or (event.kind == "territory" and _FROM.search(window)):
+        return 2
+    return None
+
+
 def assign_roles(sentence: str, event: EventMention, mentions: list[ActorMention]) -> None:
     """Fill `event.actor1` / `actor2` from syntax cues around each mention.
 
-    "by X", "backed by X", "with help from X" and the trigger's own subject make X an
-    initiator; "against Y", "on Y", "with Y", "from Y" (after a capture) make Y the target;
-    coordinated names ("X and Y") share a side; civilians are always the target.
+    "by X", "backed by X", "attack from X" and the trigger's own subject make X an
+    initiator; "against Y", "on Y", "with Y", "from Y" (after a capture), the object of
+    the trigger and the subject of a passive ("Y were killed", "Y came under attack") make
+    Y the target; coordinated names ("X and Y") share a side; civilians are always the
+    target; demonstrators initiate a demonstration and intervening forces are its target.
+    Two armed groups that fight each other ("X and Y clashed", "X pursued Y and clashed")
+    are one per side, never both initiators.
     """
     prev_end = 0
     prev_role = 0
+    backed = False
     for m in sorted(mentions, key=lambda a: a.start):
         pre = sentence[prev_end : m.start]
-        window = pre[-40:]
-        if _NEUTRAL.search(window):
+        if _NEUTRAL.search(pre[-40:]) or _HELD_AFTER.match(sentence[m.end :]):
             prev_end = m.end
             continue  # "a town held by X": X describes the place, not a side
-        if m.info.actor_type is ActorType.CIVILIANS:
-            role = 2
-        elif (m.start < event.end and event.start < m.end) or _BY.search(window):
-            role = 1
-        elif _AGAINST.search(window) or (event.kind == "territory" and _FROM.search(window)):
-            role = 2
-        elif prev_role and _COORD.fullmatch(pre):
-            role = prev_role
-        elif m.start >= event.end and event.actor1:
-            role = 2
-        else:
-            role = 1
+        role = _role(sentence, event, m, pre)
+        if role == 0:
+            prev_end = m.end
+            continue
+        if role is None:
+            if prev_role and _COORD.fullmatch(pre):
+                role = prev_role
+            elif m.start >= event.end and event.actor1:
+                role = 2
+            else:
+                role = 1
+        backed = backed or (role == 1 and _BY.search(pre[-40:]) is not None)
         side = event.actor1 if role == 1 else event.actor2
         if all(a.info.name != m.info.name for a in [*event.actor1, *event.actor2]):
             side.append(m)
         prev_end, prev_role = m.end, role
+    if event.sub_event_type in _SPLIT and not event.actor2 and not backed:
+        armed = [a for a in event.actor1 if a.info.actor_type in _ARMED]
+        if len(armed) > 1:  # one side each: the first named initiates
+            event.actor2.extend(armed[1:])
+            event.actor1[:] = [a for a in event.actor1 if a not in armed[1:]]
 
 
 def _territory_side(event: EventMention) -> SubEventType | None:
@@ -329,12 +402,27 @@ def sentence_events(
             event.sub_event_type = sub
         first = seen.get(event.sub_event_type)
         if first is not None:  # one event per sub-type and sentence; pool its sides
-            for side, more in ((first.actor1, event.actor1), (first.actor2, event.actor2)):
-                side.extend(a for a in more if all(a.info.name != b.info.name for b in side))
+            _pool(first, event)
             continue
         seen[event.sub_event_type] = event
         out.append(event)
     return one_per_incident(out, places)
+
+
+def _pool(head: EventMention, other: EventMention) -> None:
+    """Add another trigger's sides to `head`, each name once over both sides."""
+    for side, more in ((head.actor1, other.actor1), (head.actor2, other.actor2)):
+        for a in more:
+            if all(a.info.name != b.info.name for b in [*head.actor1, *head.actor2]):
+                side.append(a)
+
+
+def _protest_sides(event: EventMention) -> None:
+    """Re-sort a demonstration's sides once its sub-type is final (a killing folded into
+    excessive force must not leave the forces on both sides)."""
+    both = [*event.actor1, *event.actor2]
+    event.actor1[:] = [a for a in both if _protest_role(event, a) == 1]
+    event.actor2[:] = [a for a in both if _protest_role(event, a) == 2]
 
 
 def precedence_rank(sub: SubEventType) -> int:
@@ -379,10 +467,9 @@ def one_per_incident(events: list[EventMention], places: list[PlaceMention]) -> 
     for group in groups:
         head = min(group, key=lambda e: (precedence_rank(e.sub_event_type), e.start))
         for other in group:
-            if other is head:
-                continue
-            for side, more in ((head.actor1, other.actor1), (head.actor2, other.actor2)):
-                mine = {a.info.name for a in [*head.actor1, *head.actor2]}
-                side.extend(a for a in more if a.info.name not in mine)
+            if other is not head:
+                _pool(head, other)
+        if head.sub_event_type in _PROTEST_ORDER:
+            _protest_sides(head)
         out.append(head)
     return sorted(out, key=lambda e: e.start)
