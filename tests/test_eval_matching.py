@@ -69,6 +69,10 @@ def test_fold_name_ignores_case_diacritics_punctuation() -> None:
         (loc("Manbij"), loc("Manbij city"), True),
         (loc("Salma", "Latakia"), loc("Homs", "Homs"), False),
         (loc("Salma"), loc("Salmaya"), False),  # a prefix is not a word
+        (Location(country="Ukraine"), Location(name="Lviv", country="Ukraine"), True),
+        (Location(name="Lviv", country="Ukraine"), Location(country="Ukraine"), True),
+        (Location(country="Ukraine"), Location(name="Kharkiv"), False),  # country unknown
+        (Location(name="Salma", country="Syria"), Location(name="Homs", country="Syria"), False),
         (loc(None), loc(None), True),  # names nothing: only matches nothing
         (loc("Salma"), loc(None), False),
     ],

@@ -98,17 +98,18 @@ def _primary_place(loc: Location) -> str:
 def locations_agree(gold: Location, pred: Location) -> bool:
     """Same place after folding, or one names a place inside the other.
 
-    Inside means: one's name equals the other's admin1, or one name contains the other
-    as whole words ("Kadeen" in "Kadeen and Wadi Nabaa Miro"). Two locations that name
-    nothing agree with each other only.
+    Inside means: one's most specific place equals the other's admin1 or country
+    ("Latakia" holds "Salma, Latakia"; a gold event placed only in "Ukraine" holds
+    "Lviv, Ukraine"), or one name contains the other as whole words ("Kadeen" in "Kadeen
+    and Wadi Nabaa Miro"). Two locations that name nothing agree with each other only.
     """
     g, p = _primary_place(gold), _primary_place(pred)
     if not g or not p:
         return not g and not p
     return (
         g == p
-        or p == fold_place(gold.admin1)
-        or g == fold_place(pred.admin1)
+        or p in (fold_place(gold.admin1), fold_place(gold.country))
+        or g in (fold_place(pred.admin1), fold_place(pred.country))
         or contains_words(g, p)
         or contains_words(p, g)
     )
