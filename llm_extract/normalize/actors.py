@@ -257,16 +257,20 @@ def _pattern(candidate: str, country: str | None) -> ActorInfo | None:
         named = _exact_named(rest, nationality, country)
         if named is not None:
             return named
-    words = rest.split()
-    while len(words) > 1 and words[0] in table.filler:
-        words = words[1:]
-    noun = " ".join(words)
     actor_country = nationality or country
     if actor_country is None:
         return None
-    for kind in table.kinds:
-        if noun in (kind.nouns if nationality else kind.bare):
-            return _from_kind(kind, actor_country, country)
+    # The noun with leading filler words dropped one at a time ("armed forces" is a noun
+    # before it is "armed" + "forces"; "air force" before "air" + "force").
+    words = rest.split()
+    nouns = [" ".join(words)]
+    while len(words) > 1 and words[0] in table.filler:
+        words = words[1:]
+        nouns.append(" ".join(words))
+    for noun in nouns:
+        for kind in table.kinds:
+            if noun in (kind.nouns if nationality else kind.bare):
+                return _from_kind(kind, actor_country, country)
     return None
 
 
