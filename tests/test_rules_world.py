@@ -260,7 +260,10 @@ def test_a_protest_and_its_dispersal_are_one_event() -> None:
 # rules-v4 change) bring the set to fifteen: rules-v3 scores them 0.873 / 0.889 / 0.928.
 # rules-v4 (sides by clause, passives, protests, spurious background events) reaches
 # 0.926 / 0.889 / 0.948 on the fifteen (the old twelve 0.927 / 0.882 / 0.935).
-GATE = {"events.f1": 0.926, "actors.f1": 0.889, "casualties.f1": 0.948}
+# Then the evaluator learned that a place inside a gold event's country agrees with it
+# (FORMAT.md), and "<nationality> air force" and farmers/passengers... resolve as actors:
+# 0.963 / 0.906 / 0.948.
+GATE = {"events.f1": 0.963, "actors.f1": 0.906, "casualties.f1": 0.948}
 
 
 def test_invented_set_does_not_regress() -> None:
