@@ -26,7 +26,7 @@ GOLD = ROOT / "seeds" / "gold"
 CASSETTES = ROOT / "cassettes" / "test_recorded_seeds"
 INVENTED_SETS: tuple[tuple[str, Path], ...] = (
     ("invented regression set (tuned on)", ROOT / "tests" / "rules_articles"),
-    ("invented blind set", ROOT / "bench" / "blind"),
+    ("invented blind set (now a validation set)", ROOT / "bench" / "blind"),
 )
 REPLAY_URL = "http://127.0.0.1:9/v1"
 
@@ -176,8 +176,9 @@ def render_invented(rows: list[SetRow]) -> list[str]:
         "events), each with gold in FORMAT.md's format, scored with the `rules` backend "
         "(the `sentences` strategy with arbiter `code` keeps the rules' records, so it "
         "scores the same). The regression set was written by the rules' author, who then "
-        "tuned the rules with it; the blind set by someone who never saw the rules, and "
-        "later rule changes were made from other material (its score after each change, "
+        "tuned the rules with it; the blind set by someone who never saw the rules. Rule "
+        "changes were made from other material, but the blind set's scores have since been "
+        "used to judge them, so it is now a validation set (its score after each change, "
         "and the one gold item a developer looked at, are in `bench/blind/README.md`). "
         "Invented text is not news: these figures check generalisation, they do not "
         "replace gold on real articles.",
@@ -192,7 +193,7 @@ def render_invented(rows: list[SetRow]) -> list[str]:
     ]
     out += [
         "",
-        f"The embedded model (SmolLM2-135M) on the blind set, run live once at "
+        f"The embedded model (SmolLM2-135M) on the blind set, run live at "
         f"{EMBEDDED_BLIND_AT} (no cassette holds these articles, so it is not re-measured "
         "here):",
         "",
