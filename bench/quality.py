@@ -27,6 +27,7 @@ CASSETTES = ROOT / "cassettes" / "test_recorded_seeds"
 INVENTED_SETS: tuple[tuple[str, Path], ...] = (
     ("invented regression set (tuned on)", ROOT / "tests" / "rules_articles"),
     ("invented blind set (now a validation set)", ROOT / "bench" / "blind"),
+    ("invented blind set 2 (held-out test set)", ROOT / "bench" / "blind2"),
 )
 REPLAY_URL = "http://127.0.0.1:9/v1"
 
@@ -180,6 +181,9 @@ def render_invented(rows: list[SetRow]) -> list[str]:
         "changes were made from other material, but the blind set's scores have since been "
         "used to judge them, so it is now a validation set (its score after each change, "
         "and the one gold item a developer looked at, are in `bench/blind/README.md`). "
+        "Blind set 2 (`bench/blind2/`), written the same way by another author and added "
+        "after the last rule change, is the held-out test set: nothing was changed after "
+        "seeing it. "
         "Invented text is not news: these figures check generalisation, they do not "
         "replace gold on real articles.",
         "",
