@@ -140,3 +140,11 @@ BLIND2_FIRST: tuple[tuple[str, float, float, float], ...] = (
     ("0491432", 0.448, 0.536, 0.714),
     ("d5ea45a", 0.588, 0.759, 0.764),
 )
+
+# The embedded model on blind set 2, run live once at da8a36d (same tuple shape as
+# EMBEDDED_BLIND).
+EMBEDDED_BLIND2: tuple[tuple[str, float, float, float, float, int], ...] = (
+    ("sentences, arbiter code", 0.5882, 0.7586, 0.7636, 3.7, 0),
+    ("sentences, arbiter model", 0.1795, 0.7458, 0.7636, 2.7, 0),
+    ("single", 0.0, 0.2222, 0.0, 37.2, 1),
+)

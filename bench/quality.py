@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bench.history import EMBEDDED_BLIND, EMBEDDED_BLIND_AT
+from bench.history import EMBEDDED_BLIND, EMBEDDED_BLIND2, EMBEDDED_BLIND_AT
 from llm_extract import Extractor, Settings
 from llm_extract.evaluate import evaluate, load_gold_dir
 from llm_extract.models import Document
@@ -197,14 +197,15 @@ def render_invented(rows: list[SetRow]) -> list[str]:
     ]
     out += [
         "",
-        f"The embedded model (SmolLM2-135M) on the blind set, run live at "
-        f"{EMBEDDED_BLIND_AT} (no cassette holds these articles, so it is not re-measured "
-        "here):",
+        "The embedded model (SmolLM2-135M) on the blind sets, run live (no cassette holds "
+        f"these articles, so it is not re-measured here): set 1 at {EMBEDDED_BLIND_AT}, "
+        "set 2 once when it was added.",
         "",
-        "| strategy | events F1 | actors F1 | casualties F1 | s/article | failed |",
-        "|---|---:|---:|---:|---:|---:|",
-        *[f"| {name} | {e:.2f} | {a:.2f} | {c:.2f} | {sec:.1f} | {failed} |"
-          for name, e, a, c, sec, failed in EMBEDDED_BLIND],
+        "| gold set | strategy | events F1 | actors F1 | casualties F1 | s/article | failed |",
+        "|---|---|---:|---:|---:|---:|---:|",
+        *[f"| {label} | {name} | {e:.2f} | {a:.2f} | {c:.2f} | {sec:.1f} | {failed} |"
+          for label, runs in (("blind set 1", EMBEDDED_BLIND), ("blind set 2", EMBEDDED_BLIND2))
+          for name, e, a, c, sec, failed in runs],
     ]  # fmt: skip
     return out
 
