@@ -11,10 +11,9 @@ Each change is recorded as a `Normalisation` so a user can see what code did.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
-from llm_extract.draft import Draft, DraftActor
+from llm_extract.draft import Draft, DraftActor, main_country
 from llm_extract.grounding import align_salvage, find_mention
 from llm_extract.models import (
     Actor,
@@ -264,12 +263,6 @@ def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casual
     return out
 
 
-def _main_country(draft: Draft) -> str | None:
-    """The country most of the draft's events are placed in, if any says."""
-    countries = Counter(e.country for e in draft.events if e.country)
-    return countries.most_common(1)[0][0] if countries else None
-
-
 def assemble(
     draft: Draft,
     *,
@@ -287,7 +280,7 @@ def assemble(
         published=published,
         keep_ungrounded=keep_ungrounded,
         out=out,
-        event_country=_main_country(draft),
+        event_country=main_country(draft),
     )
     for da in draft.actors:
         _actor_id(ctx, da.name, hint=da)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from functools import lru_cache
 from typing import Annotated
 
@@ -86,3 +87,13 @@ def schema_hash(model: type[BaseModel] = Draft) -> str:
     """
     canonical = json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def main_country(draft: Draft) -> str | None:
+    """The country most of the draft's events are placed in, if any says.
+
+    Generic actor phrases ("the army", "militants") and state forces abroad are read
+    against it, both when a draft is assembled and when the model adds an event.
+    """
+    countries = Counter(e.country for e in draft.events if e.country)
+    return countries.most_common(1)[0][0] if countries else None

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from llm_extract.backends.base import DraftOutcome
-from llm_extract.draft import MAX_NAMES, MAX_QUOTE, Draft, DraftEvent
+from llm_extract.draft import MAX_NAMES, MAX_QUOTE, Draft, DraftEvent, main_country
 from llm_extract.models import Usage
 from llm_extract.normalize import fold
 from llm_extract.ontology import SubEventType
@@ -127,8 +126,7 @@ async def sentences_draft(
             event = event.model_copy(update={"sub_event_type": said})
         flags.setdefault(len(events), []).append(f"disputed: {note}; {arbiter} wins")
         events.append(event)
-    countries = Counter(e.country for e in rules.events if e.country).most_common(1)
-    country = countries[0][0] if countries else None
+    country = main_country(rules)
     for key, said in labels.items():
         if key in covered or said is None:
             continue
