@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Literal
 
@@ -110,6 +111,24 @@ def _parse_result(line: str) -> ExtractionResult | None:
         return None
 
 
+def _validate_result(item: object) -> ExtractionResult | None:
+    try:
+        return ExtractionResult.model_validate(item)
+    except ValidationError:
+        return None
+
+
+def _last_ok(records: Iterable[tuple[ExtractionResult | None, str]]) -> dict[str, str]:
+    """What resume keeps: per doc id the text of its last ok record, in the order the
+    kept records were last seen; error records and unreadable ones are dropped."""
+    by_id: dict[str, str] = {}
+    for result, text in records:
+        if result is not None and result.ok:
+            by_id.pop(result.doc_id, None)
+            by_id[result.doc_id] = text
+    return by_id
+
+
 class JsonlWriter(ResultWriter):
     """One `ExtractionResult` per line, appended and fsynced per document."""
 
@@ -126,19 +145,11 @@ class JsonlWriter(ResultWriter):
 
     def _load(self, path: Path) -> list[str]:
         """Good ok lines, one per doc id (the last wins); everything else is dropped."""
-        by_id: dict[str, str] = {}
-        total = 0
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if not line.strip():
-                continue
-            total += 1
-            result = _parse_result(line)
-            if result is None or not result.ok:
-                continue
-            by_id.pop(result.doc_id, None)
-            by_id[result.doc_id] = line
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = [line for line in text.splitlines() if line.strip()]
+        by_id = _last_ok((_parse_result(line), line) for line in lines)
         self.done = set(by_id)
-        self.dropped_on_resume = total - len(by_id)
+        self.dropped_on_resume = len(lines) - len(by_id)
         return list(by_id.values())
 
     def write(self, result: ExtractionResult) -> None:
@@ -176,16 +187,8 @@ def _ok_json_items(text: str) -> tuple[dict[str, str], int]:
             except json.JSONDecodeError:
                 break
             items.append(item)
-    by_id: dict[str, str] = {}
-    for item in items:
-        try:
-            result = ExtractionResult.model_validate(item)
-        except ValidationError:
-            continue
-        if result.ok:
-            by_id.pop(result.doc_id, None)
-            by_id[result.doc_id] = result.model_dump_json()
-    return by_id, len(items)
+    results = (_validate_result(item) for item in items)
+    return _last_ok((r, r.model_dump_json() if r else "") for r in results), len(items)
 
 
 class JsonWriter(ResultWriter):
