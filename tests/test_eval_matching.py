@@ -192,3 +192,51 @@ def test_event_actor_keys_resolve_through_actor_alignment() -> None:
     al = align_document(gold, pred)
     assert al.pred_actor_keys == {"x": "military forces of syria"}
     assert [(g.id, p.id) for g, p in al.events.pairs] == [("e1", "p1")]
+
+
+KADEEN = (
+    'It specified that pro-regime troops had "seized most of the surrounding hills and '
+    'elevations, the last of which - Kadeen and Wadi Nabaa Miro - were taken today."'
+)
+RECENT = (
+    "The recent fighting comes after the beleaguered rebels holed up in the Jabal al-Akrad "
+    "region northeast of Latakia have been dealt a series of defeats in recent weeks."
+)
+
+
+def test_prediction_quoting_the_gold_sentence_takes_the_pair() -> None:
+    """Issue 14 (seed 003 e2): of two agreeing predictions, the one quoting the gold
+    event's sentence is its pair, even when its date is read a day later; the one that
+    only shares the province and a wide date range is the false positive. Both id orders."""
+    gold = event("e2", "Kadeen", "2016-01-10", admin1="Latakia", evidence=[KADEEN])
+    same_sentence = event(
+        "p5", "Kadeen", "2016-01-11", "Government regains territory", evidence=[KADEEN]
+    )
+    wide = event("p4", "Latakia", "2016-01-05", end="2016-01-11", evidence=[RECENT])
+    for p_same, p_wide in (("p5", "p4"), ("p1", "p9")):
+        preds = [
+            same_sentence.model_copy(update={"id": p_same}),
+            wide.model_copy(update={"id": p_wide}),
+        ]
+        doc_g = Document(doc_id="d", events=[gold])
+        doc_p = Document(doc_id="d", events=preds)
+        result = align_document(doc_g, doc_p).events
+        assert [(g.id, p.id) for g, p in result.pairs] == [("e2", p_same)]
+        assert [p.id for p in result.unmatched_pred] == [p_wide]
+
+
+def test_shared_evidence_does_not_bridge_type_or_place() -> None:
+    """A shared sentence replaces only the date condition: another event type, or a
+    place outside the gold event's, still does not agree; short fragments do not count."""
+    gold = event("e1", "Kadeen", "2016-01-10", evidence=[KADEEN])
+    later = event("p1", "Kadeen", "2016-03-01", evidence=[KADEEN])
+    assert events_agree(gold, later)
+    elsewhere = event("p2", "Aleppo", "2016-03-01", evidence=[KADEEN])
+    assert not events_agree(gold, elsewhere)
+    strike = event(
+        "p3", "Kadeen", "2016-03-01", "Air/drone strike",
+        event_type="Explosions/Remote violence", evidence=[KADEEN],
+    )  # fmt: skip
+    assert not events_agree(gold, strike)
+    fragment = event("p4", "Kadeen", "2016-03-01", evidence=["were taken today"])
+    assert not events_agree(gold, fragment)
