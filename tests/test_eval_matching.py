@@ -226,17 +226,23 @@ def test_prediction_quoting_the_gold_sentence_takes_the_pair() -> None:
 
 
 def test_shared_evidence_does_not_bridge_type_or_place() -> None:
-    """A shared sentence replaces only the date condition: another event type, or a
-    place outside the gold event's, still does not agree; short fragments do not count."""
+    """A shared sentence only forgives a date read up to a week off, or missing: another
+    event type, a place outside the gold event's or a date years away still do not agree;
+    short fragments do not count."""
     gold = event("e1", "Kadeen", "2016-01-10", evidence=[KADEEN])
-    later = event("p1", "Kadeen", "2016-03-01", evidence=[KADEEN])
-    assert events_agree(gold, later)
-    elsewhere = event("p2", "Aleppo", "2016-03-01", evidence=[KADEEN])
+    week_off = event("p1", "Kadeen", "2016-01-17", evidence=[KADEEN])
+    assert events_agree(gold, week_off)
+    years_off = event("p5", "Kadeen", "2012-06-01", evidence=[KADEEN])
+    assert not events_agree(gold, years_off)
+    undated = event("p6", "Kadeen", None, evidence=[KADEEN])
+    assert events_agree(gold, undated)  # a missing date does not contradict the quote
+    assert not events_agree(gold, event("p7", "Kadeen", None))  # ...but alone it is no match
+    elsewhere = event("p2", "Aleppo", "2016-01-11", evidence=[KADEEN])
     assert not events_agree(gold, elsewhere)
     strike = event(
-        "p3", "Kadeen", "2016-03-01", "Air/drone strike",
+        "p3", "Kadeen", "2016-01-11", "Air/drone strike",
         event_type="Explosions/Remote violence", evidence=[KADEEN],
     )  # fmt: skip
     assert not events_agree(gold, strike)
-    fragment = event("p4", "Kadeen", "2016-03-01", evidence=["were taken today"])
+    fragment = event("p4", "Kadeen", "2016-01-11", evidence=["were taken today"])
     assert not events_agree(gold, fragment)

@@ -205,18 +205,36 @@ def evidence_overlap(gold: Event, pred: Event) -> float:
     return best / 100 if best >= FUZZY_THRESHOLD else 0.0
 
 
-def events_agree(gold: Event, pred: Event) -> bool:
-    """Same event type and agreeing locations, with overlapping dates or shared evidence.
+DATE_SLACK_DAYS = 7
+"""How far apart two dates may be when shared evidence vouches for the pairing: a
+relative date read a day or a week off ("today", "on Tuesday"), never another year."""
 
-    Shared evidence stands in for the date: a prediction that quotes the gold event's
-    sentence but resolves "today" to another day is the same event with a wrong date
-    (scored by `date_accuracy`), not a false positive beside a false negative.
+
+def dates_near(gold: DateRange, pred: DateRange, days: int = DATE_SLACK_DAYS) -> bool:
+    """Intervals at most `days` apart, or one of the two dates missing: not contradicting."""
+    g, p = _date_bounds(gold), _date_bounds(pred)
+    if g is None or p is None:
+        return True
+    if dt.date.min in (g[0], p[0]) or dt.date.max in (g[1], p[1]):
+        return False
+    gap = max(g[0], p[0]) - min(g[1], p[1])
+    return gap.days <= days
+
+
+def events_agree(gold: Event, pred: Event) -> bool:
+    """Same event type and agreeing locations, with overlapping dates, or, where both
+    quote the same evidence, dates at most `DATE_SLACK_DAYS` apart or one of them missing.
+
+    A prediction that quotes the gold event's sentence but resolves "today" to the next
+    day is the same event with a wrong date (scored by `date_accuracy`), not a false
+    positive beside a false negative. A background event quoted from the same sentence
+    years earlier ("first seized in mid-2012") stays apart.
     """
-    return (
-        gold.event_type == pred.event_type
-        and locations_agree(gold.location, pred.location)
-        and (dates_overlap(gold.date, pred.date) or evidence_overlap(gold, pred) > 0)
-    )
+    if gold.event_type != pred.event_type or not locations_agree(gold.location, pred.location):
+        return False
+    if dates_overlap(gold.date, pred.date):
+        return True
+    return dates_near(gold.date, pred.date) and evidence_overlap(gold, pred) > 0
 
 
 def casualties_agree(gold: Casualty, pred: Casualty) -> bool:
