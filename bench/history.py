@@ -148,3 +148,13 @@ EMBEDDED_BLIND2: tuple[tuple[str, float, float, float, float, int], ...] = (
     ("sentences, arbiter model", 0.1795, 0.7458, 0.7636, 2.7, 0),
     ("single", 0.0, 0.2222, 0.0, 37.2, 1),
 )
+
+
+# bench/realdev (16 real public-domain reports): the rules at session start e3eebb5,
+# scored with the evidence-overlap evaluator (events, actors, casualties F1).
+REALDEV_RULES_START: tuple[float, float, float] = (0.410, 0.562, 0.714)
+
+# The embedded model on bench/realdev, run live (`python -m bench.quality --live-model`):
+# label -> (events F1, actors F1, casualties F1, sub-type accuracy, s/article, failed).
+EMBEDDED_REALDEV_AT = "not yet measured"
+EMBEDDED_REALDEV: dict[str, tuple[float, float, float, float, float, int]] = {}

@@ -75,6 +75,7 @@ def run_all(plan: Plan, names: set[str], log: Callable[[str], None] = print) -> 
     if "recorded" in names:
         _attempt(results, "recorded", log, recorded.read)
     if "quality" in names:
+        _attempt(results, "quality_real", log, quality.measure_real)
         _attempt(results, "quality", log, quality.measure)
         _attempt(results, "quality_invented", log, quality.measure_invented)
     if "peer" in names:
@@ -104,6 +105,7 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
         "process, so noise on a shared machine cancels; absolute milliseconds are shown "
         "for orientation only and move with the machine's load.",
         "",
+        *([*quality.render_real(fig["quality_real"]), ""] if fig.get("quality_real") else []),
         "## Machine",
         "",
         f"- CPU: {m.cpu}, nproc {m.nproc}",

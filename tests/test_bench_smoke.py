@@ -67,3 +67,16 @@ def test_writers_benchmark_runs_every_format_and_renders() -> None:
     results.figures["writers"] = figures
     text = render(results, QUICK, "python -m bench --quick", 1.0)
     assert "## 6. Output writers" in text and "| csv | 6 |" in text
+
+
+def test_report_leads_with_real_text_quality() -> None:
+    """BENCHMARKS.md puts the real development set before everything else."""
+    from bench import quality
+
+    row = quality.RealRow("rules (no model)", 0.5, 0.6, 0.7, 0.8, 0.1, 0, "live")
+    results = Results(describe())
+    results.figures["quality_real"] = [row]
+    text = render(results, QUICK, "python -m bench --quick", 1.0)
+    real = text.index("## Quality on real text: bench/realdev")
+    assert real < text.index("## Machine")
+    assert "| rules (no model) | 0.50 | 0.60 | 0.70 | 0.80 | 0.10 | 0 | live |" in text
