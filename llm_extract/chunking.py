@@ -10,7 +10,6 @@ the assemble stage aligns every quote against the whole article text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from llm_extract.backends.base import Backend, DraftOutcome
 from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent
 from llm_extract.models import Usage
 from llm_extract.normalize import fold
+from llm_extract.text import split_sentences
 
 if TYPE_CHECKING:
     from llm_extract.article import Article
@@ -35,8 +35,6 @@ told across a chunk boundary is seen whole at least once."""
 CHARS_PER_TOKEN = 3.5
 PROMPT_TOKENS = 2500
 """Instructions, schema and few-shot examples: what the prompt costs besides the article."""
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n")
 
 
 @dataclass(frozen=True)
@@ -59,17 +57,15 @@ def max_chars_for_context(
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Contiguous [start, end) pieces covering `text`, each ending after a sentence end
-    (with its trailing whitespace) or a line break."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > pos:
-            spans.append((pos, m.end()))
-            pos = m.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return spans
+    """Contiguous [start, end) pieces covering `text`, one per sentence of the text
+    layer's splitter, each running to where the next sentence starts (so it carries its
+    trailing whitespace and line breaks)."""
+    starts = [s.start for s in split_sentences(text)]
+    if not starts:
+        return [(0, len(text))] if text else []
+    starts[0] = 0
+    ends = [*starts[1:], len(text)]
+    return [(s, e) for s, e in zip(starts, ends, strict=True) if e > s]
 
 
 def _hard_split(start: int, end: int, text: str, max_chars: int) -> list[tuple[int, int]]:

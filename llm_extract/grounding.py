@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz
 
 from llm_extract.models import AlignmentStatus, Span
-from llm_extract.normalize.text import fold, fold_with_map
+from llm_extract.text import fold, fold_with_map, split_sentences
 
 MIN_FUZZY_CHARS = 12
 """Shorter quotes are too easy to match by accident, so they never align fuzzily."""
@@ -153,7 +153,6 @@ def _folded_mentions(name: str, text: str) -> Iterator[Span]:
         )
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’]?\s+")
 MIN_PART_CHARS = 25
 
 
@@ -168,10 +167,11 @@ def align_salvage(quote: str, text: str, *, threshold: float = 85.0) -> Span:
     if span.status is not AlignmentStatus.NOT_FOUND:
         return span
     best: Span | None = None
-    for part in _SENTENCE_BREAK.split(quote):
-        if len(part.strip()) < MIN_PART_CHARS:
+    for sentence in split_sentences(quote):
+        part = sentence.text
+        if len(part) < MIN_PART_CHARS:
             continue
-        found = align(part.strip(), text, threshold=threshold)
+        found = align(part, text, threshold=threshold)
         if found.start is None or found.end is None:
             continue
         if best is None or (found.end - found.start) > ((best.end or 0) - (best.start or 0)):

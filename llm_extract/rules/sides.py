@@ -1,0 +1,221 @@
+"""Who is on which side of an event, and which triggers of a sentence are one incident.
+
+Sides come from the cues around each actor mention ("by X", "against Y", the subject of
+a passive is the target, coordinated names share a side) and, where the parse reads the
+sentence, from its grammar (see `assign_roles`). ACLED codes one event per incident, so
+triggers of one sentence that report one incident fold into one event of the sub-type
+first in the lexicon's precedence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from llm_extract.ontology import ActorType, SubEventType
+from llm_extract.rules.actors import ActorMention
+from llm_extract.rules.lexicon import lexicon
+from llm_extract.rules.places import PlaceMention
+
+S = SubEventType
+STATE = frozenset({ActorType.STATE_FORCES, ActorType.EXTERNAL_FORCES})
+ARMED = STATE | {
+    ActorType.REBEL_GROUP,
+    ActorType.POLITICAL_MILITIA,
+    ActorType.IDENTITY_MILITIA,
+}
+_STATE = STATE
+_ARMED = ARMED
+_BY = re.compile(
+    r"\b(?:by|backed\s+by|supported\s+by|aided\s+by|helped\s+by|joined\s+by|led\s+by|"
+    r"with\s+(?:the\s+)?help\s+(?:of|from)|alongside|along\s+with|in\s+support\s+of|"
+    r"supporting|backing|in\s+coordination\s+with|allied\s+with|"
+    r"(?:attacks?|fire|assaults?|shelling|gunfire)\s+from)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_AGAINST = re.compile(
+    r"\b(?:against|on|targeting|targeted|versus|vs\.?|at|towards?|with|in\s+the\s+ranks\s+of|"
+    r"attacked|attacking|hit|struck|killing|killed|ambushed)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NEUTRAL = re.compile(
+    r"\b(?:held|controlled|run|besieged|claimed|founded)\s+by\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$"
+    r"|\bunder\s+(?:the\s+)?control\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
+_COORD = re.compile(
+    r"[\s,)]*(?:(?:and|or|as\s+well\s+as|including|—|–|-)[\s,]*)?(?:the\s+)?", re.IGNORECASE
+)
+_VICTIM_AFTER = re.compile(
+    r"^(?:\s+[\w'’-]+){0,2}?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been|got)\s+"
+    r"(?:[\w-]+ly\s+)?(?:killed|wounded|injured|ambushed|attacked|abducted|kidnapped|targeted|"
+    r"shot|hit|struck|captured|taken\s+hostage|beheaded|executed)|"
+    r"c(?:a|o)me?s?\s+under\s+(?:[\w-]+\s+)?(?:attack|fire|assault|shelling))\b",
+    re.IGNORECASE,
+)
+"""After a mention: it is the victim of a passive ("five soldiers were killed", "a convoy
+of troops was ambushed", "a patrol came under attack"), the other side of the event."""
+_PROTEST_SIDES = frozenset({ActorType.PROTESTERS, ActorType.RIOTERS})
+_SPLIT = frozenset({S.ARMED_CLASH})
+_HELD_AFTER = re.compile(r"^[\s-]*(?:held|controlled|run|occupied)\b", re.IGNORECASE)
+
+
+@dataclass
+class EventMention:
+    """One event a sentence reports: its sub-type, trigger span and the actors on each side."""
+
+    sub_event_type: SubEventType
+    start: int
+    end: int
+    kind: str
+    actor1: list[ActorMention] = field(default_factory=list)
+    actor2: list[ActorMention] = field(default_factory=list)
+
+
+def _protest_role(event: EventMention, m: ActorMention) -> int | None:
+    """ACLED's sides of a demonstration: the demonstrators initiate it and the forces that
+    intervene are the other side; force used against them makes the forces the initiator."""
+    if event.sub_event_type not in _PROTEST_ORDER:
+        return None
+    excessive = event.sub_event_type is S.EXCESSIVE_FORCE
+    if m.info.actor_type in _PROTEST_SIDES:
+        return 2 if excessive else 1
+    if m.info.actor_type in _STATE:
+        return 1 if excessive else 2
+    return 0  # others (bystanders, residents) are no side of the demonstration
+
+
+_PROTEST_ORDER = frozenset(
+    {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION, S.EXCESSIVE_FORCE, S.VIOLENT_DEMONSTRATION}
+)
+
+
+def _role(sentence: str, event: EventMention, m: ActorMention, pre: str) -> int | None:
+    """1 or 2 from the cues around one mention; None when only its position can tell."""
+    window = pre[-40:]
+    protest = _protest_role(event, m)
+    if protest is not None:
+        return protest
+    if m.info.actor_type is ActorType.CIVILIANS:
+        return 2
+    if _VICTIM_AFTER.match(sentence[m.end : m.end + 60]):
+        return 2  # the subject of a passive is the target: "soldiers were killed by X"
+    if m.start < event.end and event.start < m.end:
+        # inside the trigger: before its verb the subject ("jets bombed"), after it the
+        # object ("attacked an army checkpoint")
+        return 1 if m.start <= event.start else 2
+    if _BY.search(window):
+        return 1
+    if _AGAINST.search(window) or (event.kind == "territory" and _FROM.search(window)):
+        return 2
+    return None
+
+
+def assign_roles(sentence: str, event: EventMention, mentions: list[ActorMention]) -> None:
+    """Fill `event.actor1` / `actor2` from syntax cues around each mention.
+
+    "by X", "backed by X", "attack from X" and the trigger's own subject make X an
+    initiator; "against Y", "on Y", "with Y", "from Y" (after a capture), the object of
+    the trigger and the subject of a passive ("Y were killed", "Y came under attack") make
+    Y the target; coordinated names ("X and Y") share a side; civilians are always the
+    target; demonstrators initiate a demonstration and intervening forces are its target.
+    Two armed groups that fight each other ("X and Y clashed", "X pursued Y and clashed")
+    are one per side, never both initiators.
+    """
+    prev_end = 0
+    prev_role = 0
+    backed = False
+    for m in sorted(mentions, key=lambda a: a.start):
+        pre = sentence[prev_end : m.start]
+        if _NEUTRAL.search(pre[-40:]) or _HELD_AFTER.match(sentence[m.end :]):
+            prev_end = m.end
+            continue  # "a town held by X": X describes the place, not a side
+        role = _role(sentence, event, m, pre)
+        if role == 0:
+            prev_end = m.end
+            continue
+        if role is None:
+            if prev_role and _COORD.fullmatch(pre):
+                role = prev_role
+            elif m.start >= event.end and event.actor1:
+                role = 2
+            else:
+                role = 1
+        backed = backed or (role == 1 and _BY.search(pre[-40:]) is not None)
+        side = event.actor1 if role == 1 else event.actor2
+        if all(a.info.name != m.info.name for a in [*event.actor1, *event.actor2]):
+            side.append(m)
+        prev_end, prev_role = m.end, role
+    if event.sub_event_type in _SPLIT and not event.actor2 and not backed:
+        armed = [a for a in event.actor1 if a.info.actor_type in _ARMED]
+        if len(armed) > 1:  # one side each: the first named initiates
+            event.actor2.extend(armed[1:])
+            event.actor1[:] = [a for a in event.actor1 if a not in armed[1:]]
+
+
+def pool(head: EventMention, other: EventMention) -> None:
+    """Add another trigger's sides to `head`, each name once over both sides."""
+    for side, more in ((head.actor1, other.actor1), (head.actor2, other.actor2)):
+        for a in more:
+            if all(a.info.name != b.info.name for b in [*head.actor1, *head.actor2]):
+                side.append(a)
+
+
+def _protest_sides(event: EventMention) -> None:
+    """Re-sort a demonstration's sides once its sub-type is final (a killing folded into
+    excessive force must not leave the forces on both sides)."""
+    both = [*event.actor1, *event.actor2]
+    event.actor1[:] = [a for a in both if _protest_role(event, a) == 1]
+    event.actor2[:] = [a for a in both if _protest_role(event, a) == 2]
+
+
+def precedence_rank(sub: SubEventType) -> int:
+    """Position in the lexicon's precedence: lower wins when triggers are one incident."""
+    order = lexicon().precedence
+    return order.index(sub) if sub in order else len(order)
+
+
+def _anchor(event: EventMention, places: list[PlaceMention]) -> str | None:
+    """The place a trigger is about: the nearest place named in the sentence."""
+    own = [p for p in places if not p.relative]
+    if not own:
+        return None
+    p = min(own, key=lambda p: abs(p.start - event.start))
+    return (p.place.name if p.place else p.surface).casefold()
+
+
+def _same_incident(a: EventMention, b: EventMention, places: list[PlaceMention]) -> bool:
+    """Two triggers of one sentence report one incident unless they are at different
+    places or different initiators carry them out ("jets struck X as troops clashed")."""
+    pa, pb = _anchor(a, places), _anchor(b, places)
+    if pa is not None and pb is not None and pa != pb:
+        return False
+    names_a = {m.info.name for m in a.actor1}
+    names_b = {m.info.name for m in b.actor1}
+    return not (names_a and names_b and names_a.isdisjoint(names_b))
+
+
+def one_per_incident(events: list[EventMention], places: list[PlaceMention]) -> list[EventMention]:
+    """Fold triggers that report the same incident into one event of the sub-type first in
+    the lexicon's precedence (ACLED codes an incident once: an abduction during a killing
+    spree is part of the Attack, a clash that ends in a capture is the capture)."""
+    groups: list[list[EventMention]] = []
+    for event in events:
+        for group in groups:
+            if all(_same_incident(event, g, places) for g in group):
+                group.append(event)
+                break
+        else:
+            groups.append([event])
+    out: list[EventMention] = []
+    for group in groups:
+        head = min(group, key=lambda e: (precedence_rank(e.sub_event_type), e.start))
+        for other in group:
+            if other is not head:
+                pool(head, other)
+        if head.sub_event_type in _PROTEST_ORDER:
+            _protest_sides(head)
+        out.append(head)
+    return sorted(out, key=lambda e: e.start)
