@@ -60,6 +60,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
 
 
 def _err() -> Console:
@@ -445,6 +446,9 @@ def _register_optional_groups() -> None:
         pass
     else:
         register_export(app)
+    from llm_extract.batch.cli import register as register_batch
+
+    register_batch(app)
 
 
 _register_optional_groups()

@@ -31,8 +31,8 @@ from pydantic import ValidationError
 from llm_extract.acled import ACLED_COLUMNS, doc_id_of, document_rows
 from llm_extract.models import ExtractionResult
 
-OutputFormat = Literal["jsonl", "json", "csv"]
-FORMATS: tuple[OutputFormat, ...] = ("jsonl", "json", "csv")
+OutputFormat = Literal["jsonl", "json", "csv", "parquet"]
+FORMATS: tuple[OutputFormat, ...] = ("jsonl", "json", "csv", "parquet")
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -306,6 +306,10 @@ def open_writer(
     stream: IO[str] | None = None,
 ) -> ResultWriter:
     """A writer for `fmt`; with no path it writes to `stream` (default stdout)."""
+    if fmt == "parquet":  # its own module: pyarrow is an optional extra
+        from llm_extract.parquet import ParquetWriter
+
+        return ParquetWriter(path, resume=resume, stream=stream)
     kinds: dict[str, type[JsonlWriter] | type[JsonWriter] | type[CsvWriter]] = {
         "jsonl": JsonlWriter,
         "json": JsonWriter,

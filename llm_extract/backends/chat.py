@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+import httpx2 as httpx
 import openai
 from instructor import OpenAISchema, openai_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -154,6 +155,8 @@ class ChatBackend(Backend):
         """The server the client talks to, known once the client is built."""
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self.on_call: CallObserver | None = None  # e.g. the run log; never sees SQLite here
+        self.http_transport: httpx.AsyncBaseTransport | None = None
+        """Replaces the network under the client (the Batch API engine answers from files)."""
 
     @property
     def client(self) -> Any:
@@ -172,6 +175,11 @@ class ChatBackend(Backend):
                 default_headers=headers or None,
                 timeout=self.timeout,
                 max_retries=0,  # transport retries are ours; a cassette miss fails at once
+                http_client=(
+                    httpx.AsyncClient(transport=self.http_transport, timeout=self.timeout)
+                    if self.http_transport is not None
+                    else None
+                ),
             )
             self._client = instructor.from_openai(raw, mode=self.profile.modes[self.mode])
         return self._client

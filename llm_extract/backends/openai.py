@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
 import instructor
@@ -21,6 +23,17 @@ def without_keywords(schema: Any, keywords: frozenset[str] = UNSUPPORTED_IN_STRI
     return schema
 
 
+@functools.cache
+def _strict_schema(model: type[BaseModel]) -> Any:
+    return without_keywords(response_format_schema(model))
+
+
+def strict_schema(model: type[BaseModel]) -> Any:
+    """The strict-mode schema of `model`, generated once per class (pydantic takes tens of
+    milliseconds per call for the draft schema); each caller gets its own copy."""
+    return copy.deepcopy(_strict_schema(model))
+
+
 def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str) -> dict[str, Any]:
     """Ask OpenAI for strict decoding: instructor's json_schema mode omits `strict`."""
     extra = dict(kwargs.get("extra_body") or {})
@@ -31,7 +44,7 @@ def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str
                 "function": {
                     "name": model.__name__,
                     "description": (model.__doc__ or "").strip(),
-                    "parameters": without_keywords(response_format_schema(model)),
+                    "parameters": strict_schema(model),
                     "strict": True,
                 },
             }
@@ -42,7 +55,7 @@ def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str
             "type": "json_schema",
             "json_schema": {
                 "name": model.__name__,
-                "schema": without_keywords(response_format_schema(model)),
+                "schema": strict_schema(model),
                 "strict": True,
             },
         }

@@ -1,0 +1,215 @@
+"""`llm-extract batch run|submit|status|collect`: thin commands over `BatchJob`.
+
+Exit codes: 0 every document written ok (or, for submit/status/collect, the step done),
+1 some documents failed or still wait for a batch, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from llm_extract.batch.job import BatchJob, BatchSummary
+from llm_extract.batch.store import state_dir
+from llm_extract.cli_errors import usage_error
+from llm_extract.errors import ConfigurationError, InputError
+from llm_extract.extract import run_sync
+from llm_extract.readers import DEFAULT_GLOBS
+from llm_extract.settings import Settings
+
+batch_app = typer.Typer(
+    help="Extract through the OpenAI Batch API: half the price, answers within 24 hours.",
+    no_args_is_help=True,
+)
+
+
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class RetryWay(str, Enum):
+    batch = "batch"
+    online = "online"
+
+
+Inputs = Annotated[
+    list[str] | None,
+    typer.Argument(help="Files, folders or JSONL (default: the inputs of the batch state)."),
+]
+Output = Annotated[Path, typer.Option("-o", "--output", help="Output file (state: OUT.batch/).")]
+Fmt = Annotated[BatchFormat, typer.Option("--format", help="Output format.")]
+Backend = Annotated[str | None, typer.Option("--backend", help="Backend profile (openai).")]
+Model = Annotated[str | None, typer.Option("--model", help="Model name.")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")]
+Mode = Annotated[str | None, typer.Option("--mode", help="json_schema or tools.")]
+KeyEnv = Annotated[str | None, typer.Option("--api-key-env", help="Env var holding the key.")]
+Poll = Annotated[float, typer.Option("--poll-interval", help="Seconds between status checks.")]
+Retry = Annotated[
+    RetryWay, typer.Option("--retry", help="Failed or expired lines: a new batch, or online.")
+]
+Published = Annotated[str | None, typer.Option("--published", help="Date YYYY-MM-DD.")]
+Glob = Annotated[list[str] | None, typer.Option("--glob", help="File pattern inside folders.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
+
+
+def _job(
+    inputs: list[str] | None,
+    output: Path,
+    fmt: BatchFormat,
+    *,
+    poll_interval: float = 30.0,
+    retry: RetryWay = RetryWay.batch,
+    published: str | None = None,
+    glob: list[str] | None = None,
+    quiet: bool = False,
+    **given: str | None,
+) -> BatchJob:
+    err = Console(stderr=True)
+    if poll_interval <= 0:
+        raise usage_error(f"--poll-interval must be positive, got {poll_interval}", err)
+    try:
+        day = dt.date.fromisoformat(published) if published else None
+    except ValueError as exc:
+        raise usage_error(f"--published {published!r} is not a YYYY-MM-DD date", err) from exc
+    try:
+        chosen: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        settings = Settings(**chosen)
+    except ValueError as exc:
+        raise usage_error(f"invalid settings: {exc}", err) from exc
+    return BatchJob(
+        inputs=list(inputs or []),
+        output=output,
+        settings=settings,
+        fmt=fmt.value,
+        globs=tuple(glob) if glob else DEFAULT_GLOBS,
+        published=day,
+        poll_interval=poll_interval,
+        retry=retry.value,
+        log=(lambda _m: None) if quiet else (lambda m: err.print(m, markup=False)),
+    )
+
+
+def _report(summary: BatchSummary, quiet: bool) -> None:
+    if not quiet:
+        Console(stderr=True).print(
+            f"{summary.docs} documents written ({summary.ok} ok, {len(summary.failed)} failed), "
+            f"{summary.waiting} waiting for a batch; {summary.rounds} round(s), "
+            f"{summary.answered_from_batch} answers from batches, "
+            f"{summary.sent_online} requests online",
+            markup=False,
+        )
+    for failed in summary.failed:
+        Console(stderr=True).print(f"failed: {failed.doc_id} {failed.reason}", markup=False)
+
+
+def _execute(job: BatchJob, step: str, batch_id: str | None = None) -> BatchSummary:
+    try:
+        if step == "collect" and batch_id is not None:
+            return run_sync(job.acollect(batch_id))
+        return run_sync(job.asubmit() if step == "submit" else job.arun())
+    except (ConfigurationError, InputError) as exc:
+        raise usage_error(str(exc), Console(stderr=True)) from exc
+
+
+@batch_app.command("run")
+def run_command(
+    inputs: Inputs = None,
+    output: Output = Path("out.jsonl"),
+    fmt: Fmt = BatchFormat.jsonl,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = None,
+    api_key_env: KeyEnv = None,
+    poll_interval: Poll = 30.0,
+    retry: Retry = RetryWay.batch,
+    published: Published = None,
+    glob: Glob = None,
+    quiet: Quiet = False,
+) -> None:
+    """Submit, poll, collect and assemble until every document is written (resumable)."""
+    job = _job(inputs, output, fmt, poll_interval=poll_interval, retry=retry,
+               published=published, glob=glob, quiet=quiet, backend=backend, model=model,
+               base_url=base_url, mode=mode, api_key_env=api_key_env)  # fmt: skip
+    summary = _execute(job, "run")
+    _report(summary, quiet)
+    raise typer.Exit(code=0 if summary.all_ok and not summary.waiting else 1)
+
+
+@batch_app.command("submit")
+def submit_command(
+    inputs: Inputs = None,
+    output: Output = Path("out.jsonl"),
+    fmt: Fmt = BatchFormat.jsonl,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = None,
+    api_key_env: KeyEnv = None,
+    published: Published = None,
+    glob: Glob = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write what is answered already and submit batches for the rest; prints batch ids."""
+    job = _job(inputs, output, fmt, published=published, glob=glob, quiet=quiet,
+               backend=backend, model=model, base_url=base_url, mode=mode,
+               api_key_env=api_key_env)  # fmt: skip
+    summary = _execute(job, "submit")
+    for batch_id in summary.submitted:
+        typer.echo(batch_id)
+    _report(summary, quiet)
+
+
+@batch_app.command("collect")
+def collect_command(
+    batch_id: Annotated[str, typer.Argument(help="The batch to collect.")],
+    output: Output = Path("out.jsonl"),
+    fmt: Fmt = BatchFormat.jsonl,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = None,
+    api_key_env: KeyEnv = None,
+    quiet: Quiet = False,
+) -> None:
+    """Download a finished batch and write the documents it completes."""
+    job = _job(None, output, fmt, quiet=quiet, backend=backend, model=model,
+               base_url=base_url, mode=mode, api_key_env=api_key_env)  # fmt: skip
+    summary = _execute(job, "collect", batch_id)
+    _report(summary, quiet)
+    raise typer.Exit(code=0 if summary.all_ok else 1)
+
+
+@batch_app.command("status")
+def status_command(
+    batch_id: Annotated[str | None, typer.Argument(help="A batch id (default: all in -o).")] = None,
+    output: Output = Path("out.jsonl"),
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key_env: KeyEnv = None,
+) -> None:
+    """The job's batches, open ones asked of the server (run `collect` to download)."""
+    if not (state_dir(output) / "state.json").exists():
+        raise usage_error(f"no batch state for {output} ({state_dir(output)})", Console())
+    job = _job(None, output, BatchFormat.jsonl, backend=backend, model=model,
+               base_url=base_url, api_key_env=api_key_env)  # fmt: skip
+    try:
+        shown = run_sync(job.astatus(batch_id))
+    except ConfigurationError as exc:
+        raise usage_error(str(exc), Console()) from exc
+    for b in shown:
+        done = "collected" if b.collected else "open"
+        typer.echo(f"{b.id}\tround {b.round}\t{len(b.custom_ids)} requests\t{b.status}\t{done}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(batch_app, name="batch")
