@@ -63,6 +63,11 @@ class Format(str, Enum):
     parquet = "parquet"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 def _err() -> Console:
     return Console(stderr=True)
 
@@ -300,6 +305,12 @@ def run_command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Every document and warning.")
     ] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local: one process; ray: a Ray cluster.")
+    ] = Engine.local,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster to join (default: local).")
+    ] = None,
 ) -> None:
     """Extract records from many articles; results are written as each document finishes."""
     err = _err()
@@ -334,7 +345,14 @@ def run_command(
     listener: PlainProgress | RichProgress | None = None
     if not quiet:
         listener = RichProgress(err, verbose) if err.is_terminal else PlainProgress(err, verbose)
-    batch = BatchRun(
+    run_class: type[BatchRun] = BatchRun
+    engine_kwargs: dict[str, Any] = {}
+    if engine is Engine.ray:
+        from llm_extract.ray import RayRun
+
+        run_class, engine_kwargs = RayRun, {"ray_address": ray_address}
+    batch = run_class(
+        **engine_kwargs,
         inputs=inputs,
         settings=settings,
         output=output,

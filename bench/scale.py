@@ -1,0 +1,141 @@
+"""Benchmark: the Ray engine's docs/s with 1 and 2 workers, and Batch vs online cost.
+
+`python -m bench.scale [--docs N]` prints a Markdown section for BENCHMARKS.md:
+
+- docs/s of `llm-extract run --engine ray` (`RayRun`) with 1 and 2 workers on a local Ray
+  cluster, with the rules backend (CPU-bound) and against the fake server at 200 ms a
+  request (`bench.server.ServerProcess`, concurrency 4 per worker), beside one process;
+  cluster start-up is excluded (the cluster is started once, before timing);
+- cost per 1,000 articles at list prices, online and Batch API, from the exact request
+  bodies the online path sends for the seed articles (captured by the batch engine's
+  transport) at 4 characters a token, and an assumed answer length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import fake_settings, scratch_dir
+from bench.docs import unique_text
+from llm_extract.batch.job import load_batch_prices
+from llm_extract.batch.store import AnswerStore
+from llm_extract.batch.transport import BatchTransport
+from llm_extract.extract import Extractor, load_prices
+from llm_extract.runner import BatchRun
+from llm_extract.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHARS_PER_TOKEN = 4.0
+ANSWER_TOKENS = 900  # the README's seed example: a whole-article draft of ~900 tokens
+MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4o")
+
+
+def corpus(n: int) -> Path:
+    folder = scratch_dir("scale")
+    for i in range(n):
+        (folder / f"doc-{i:05d}.txt").write_text(unique_text(i, "scale"), encoding="utf-8")
+    return folder
+
+
+def timed(run: Any) -> tuple[float, int]:
+    started = time.perf_counter()
+    summary = run.run()
+    return time.perf_counter() - started, summary.ok
+
+
+def ray_rates(n: int, latency_server: Any) -> list[tuple[str, str, float]]:
+    import ray
+
+    from llm_extract.ray import RayRun
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})  # fmt: skip
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    folder = corpus(n)
+    rows: list[tuple[str, str, float]] = []
+    try:
+        cases = {
+            "rules": lambda s: Settings(backend="rules", cache=False, runlog=False),
+            "fake server, 200 ms": lambda s: fake_settings(
+                latency_server.base_url, s, cache=False, runlog=False, backend="vllm"
+            ),
+        }
+        for name, make in cases.items():
+            state = scratch_dir("scale-state")
+            local = BatchRun([folder], make(state), state / "local.jsonl")
+            secs, ok = timed(local)
+            rows.append((name, "one process (local engine)", ok / secs))
+            for workers in (1, 2):
+                out = state / f"ray{workers}.jsonl"
+                secs, ok = timed(RayRun([folder], make(state), out, workers=workers))
+                rows.append((name, f"Ray, {workers} worker(s)", ok / secs))
+    finally:
+        ray.shutdown()
+    return rows
+
+
+async def _seed_bodies() -> list[dict[str, Any]]:
+    """The request bodies the online path sends for each seed article (openai, single)."""
+    os.environ.setdefault("LLM_EXTRACT_BENCH_KEY", "not-a-key")
+    settings = Settings(backend="openai", api_key_env="LLM_EXTRACT_BENCH_KEY",
+                        base_url="http://127.0.0.1:9/v1", cache=False, runlog=False)  # fmt: skip
+    extractor = Extractor(settings)
+    transport = BatchTransport(AnswerStore())
+    extractor.backend.http_transport = transport  # type: ignore[attr-defined]
+    extractor._probed = True  # no probe: only the article's own request is wanted
+    bodies: list[dict[str, Any]] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        task = asyncio.create_task(extractor.aextract(path.read_text(encoding="utf-8")))
+        while not transport.parked and not task.done():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        bodies.extend(transport.parked.values())
+        transport.parked.clear()
+    await extractor.aclose()
+    return bodies
+
+
+def costs() -> tuple[float, list[tuple[str, float, float]]]:
+    bodies = asyncio.run(_seed_bodies())
+    prompt_tokens = sum(len(json.dumps(b)) for b in bodies) / len(bodies) / CHARS_PER_TOKEN
+    online, batch = load_prices(), load_batch_prices()
+    rows = []
+    for model in MODELS:
+        per = [
+            (prompt_tokens * t[model]["input"] + ANSWER_TOKENS * t[model]["output"]) / 1e6 * 1000
+            for t in (online, batch)
+        ]
+        rows.append((model, per[0], per[1]))
+    return prompt_tokens, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser.add_argument("--docs", type=int, default=200)
+    args = parser.parse_args(argv)
+    from bench.server import ServerProcess
+
+    prompt_tokens, cost_rows = costs()
+    with ServerProcess(latency=0.2) as server:
+        rates = ray_rates(args.docs, server)
+    print(f"### Ray engine ({args.docs} documents, local 2-CPU cluster, start-up excluded)\n")
+    print("| backend | engine | docs/s |\n|---|---|---:|")
+    for name, engine, rate in rates:
+        print(f"| {name} | {engine} | {rate:.1f} |")
+    print(f"\n### Cost per 1,000 articles (prompt ~{prompt_tokens:.0f} tokens, answer "
+          f"{ANSWER_TOKENS} assumed)\n")  # fmt: skip
+    print("| model | online USD | Batch API USD |\n|---|---:|---:|")
+    for model, online, batch in cost_rows:
+        print(f"| {model} | {online:.2f} | {batch:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
