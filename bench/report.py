@@ -500,4 +500,8 @@ def _notes(
 
 
 def write_report(path: Path, results: Results, plan: Plan, command: str, elapsed: float) -> None:
-    path.write_text(render(results, plan, command, elapsed), encoding="utf-8")
+    text = render(results, plan, command, elapsed)
+    scale = Path(__file__).with_name("scale.md")  # `python -m bench.scale --write` (Ray, Batch)
+    if scale.exists():
+        text = text.rstrip("\n") + "\n\n" + scale.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
