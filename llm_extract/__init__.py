@@ -17,6 +17,8 @@ from llm_extract.errors import (
     BackendUnreachableError,
     ConfigurationError,
     LLMExtractError,
+    MissingExtraError,
+    RunAbortedError,
     ValidationExhaustedError,
 )
 from llm_extract.extract import Extractor, aextract, extract
@@ -35,6 +37,8 @@ __all__ = [
     "Extractor",
     "LLMExtractError",
     "Location",
+    "MissingExtraError",
+    "RunAbortedError",
     "Settings",
     "ValidationExhaustedError",
     "__version__",

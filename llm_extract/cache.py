@@ -2,11 +2,12 @@
 
 The key is a SHA-256 over a canonical JSON object of everything that can change a result
 (article text and date, prompt template and its hash, schema hash, backend and its
-version, model, mode, strategy, decoding parameters, the package's major version, and a
-fingerprint of the shipped data files: lexicons, alias table, gazetteer), so changing any of
-them misses and no two inputs collide. Only ok results are stored, as
-JSON. diskcache (SQLite underneath) makes concurrent threads and processes safe; an
-entry or database that cannot be read is a miss, never a crash.
+version, the server's base URL, model, mode, strategy, decoding parameters, the package's
+major version, and a fingerprint of the shipped data files: lexicons, alias table,
+gazetteer), so changing any of them misses and no two inputs collide (`extraction_fields`).
+Only ok results are stored, as JSON. diskcache (SQLite underneath) makes concurrent
+threads and processes safe; an entry or database that cannot be read is a miss, never a
+crash.
 """
 
 from __future__ import annotations
@@ -21,18 +22,25 @@ from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import diskcache
 import platformdirs
 from pydantic import ValidationError
 
 from llm_extract.models import ExtractionResult
+from llm_extract.redact import redact_url
+
+if TYPE_CHECKING:
+    from llm_extract.article import Article
+    from llm_extract.backends.base import Backend
+    from llm_extract.prompts import PromptTemplate
+    from llm_extract.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 APP_NAME = "llm-extract"
-KEY_VERSION = 1  # bump when the key's fields change meaning
+KEY_VERSION = 2  # bump when the key's fields change meaning (2: the server's base URL)
 _READ_ERRORS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcache.Timeout)
 
 
@@ -71,6 +79,55 @@ def cache_key(fields: dict[str, Any]) -> str:
         default=str,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def server_url(backend: Backend) -> str | None:
+    """The server a backend talks to, credentials masked; None for the embedded server
+    (started on a free port, always the shipped model) and for backends with no server."""
+    profile = getattr(backend, "profile", None)
+    if profile is None:
+        return None
+    settings = backend.settings
+    url = settings.base_url or profile.default_base_url
+    return redact_url(url.rstrip("/")) if url else None
+
+
+def extraction_fields(
+    article: Article,
+    settings: Settings,
+    backend: Backend,
+    template: PromptTemplate | None,
+    strategy: str,
+) -> dict[str, Any]:
+    """Everything that can change this article's result; hashed into the cache key."""
+    from llm_extract import __version__
+    from llm_extract.draft import schema_hash
+    from llm_extract.rules import RULES_VERSION
+
+    s = settings
+    return {
+        "text_sha256": article.text_hash(),
+        "published": article.published.isoformat() if article.published else None,
+        "prompt_id": template.id if template else None,
+        "prompt_hash": template.hash if template else None,
+        "schema_hash": schema_hash(),
+        "backend": backend.name,
+        "backend_version": str(getattr(backend, "version", "") or ""),
+        "base_url": server_url(backend),
+        "model": backend.model,
+        "mode": getattr(backend, "mode", None) or s.mode,
+        "strategy": strategy,
+        "arbiter": s.arbiter if strategy == "sentences" else None,
+        "rules_version": RULES_VERSION if strategy == "sentences" else None,
+        "data": data_fingerprint(),
+        "temperature": s.temperature,
+        "seed": s.seed,
+        "max_tokens": s.max_tokens,
+        "few_shot": s.few_shot,
+        "keep_ungrounded": s.keep_ungrounded,
+        "chunk": [s.chunk_chars, s.chunk_overlap] if s.chunk_chars else None,
+        "package_major": __version__.split(".", 1)[0],
+    }
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 
 from llm_extract.backends.base import Backend, DraftOutcome
 from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent
+from llm_extract.errors import RunAbortedError, TokenBudgetError
 from llm_extract.models import Usage
 from llm_extract.normalize import fold
 from llm_extract.text import split_sentences
 
 if TYPE_CHECKING:
     from llm_extract.article import Article
+    from llm_extract.context import DocContext
     from llm_extract.prompts import PromptTemplate
     from llm_extract.settings import Settings
 
@@ -190,7 +192,11 @@ class ChunkingBackend(Backend):
         return split_text(article.text, self.max_chars, self.overlap)
 
     async def _draft_chunk(
-        self, article: Article, chunk: Chunk, template: PromptTemplate | None
+        self,
+        article: Article,
+        chunk: Chunk,
+        template: PromptTemplate | None,
+        context: DocContext | None = None,
     ) -> tuple[DraftOutcome | None, Exception | None, int]:
         sub = article.model_copy(
             update={"doc_id": f"{article.doc_id}#chunk{chunk.index}", "text": chunk.text}
@@ -198,17 +204,25 @@ class ChunkingBackend(Backend):
         error: Exception | None = None
         for attempt in range(1, self.retries + 2):
             try:
-                return await self.inner.draft(sub, template), None, attempt
+                return await self.inner.draft(sub, template, context=context), None, attempt
+            except (RunAbortedError, TokenBudgetError):  # the document (or run) is over
+                raise
             except Exception as exc:  # one failed chunk must not lose the others
                 error = exc
         return None, error, self.retries + 1
 
-    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+    async def draft(
+        self,
+        article: Article,
+        template: PromptTemplate | None,
+        *,
+        context: DocContext | None = None,
+    ) -> DraftOutcome:
         """Draft each chunk in order (retrying a failure), then merge; raise only when
         every chunk failed."""
         chunks = self.chunks(article)
         if len(chunks) == 1:
-            return await self.inner.draft(article, template)
+            return await self.inner.draft(article, template, context=context)
         drafts: list[Draft] = []
         flags: dict[tuple[str, str], list[str]] = {}
         usage = Usage()
@@ -216,7 +230,7 @@ class ChunkingBackend(Backend):
         warnings: list[str] = []
         last_error: Exception | None = None
         for chunk in chunks:
-            outcome, error, tries = await self._draft_chunk(article, chunk, template)
+            outcome, error, tries = await self._draft_chunk(article, chunk, template, context)
             attempts += tries if outcome is None else outcome.attempts
             where = f"chunk {chunk.index + 1}/{len(chunks)} (chars {chunk.start}-{chunk.end})"
             if outcome is None:

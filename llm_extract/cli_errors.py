@@ -10,10 +10,12 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from llm_extract.redact import redact
+
 EXIT_USAGE = 2
 
 
 def usage_error(message: str, err: Console | None = None) -> typer.Exit:
-    """Print `error: <message>` on stderr; return the Exit to raise (code 2)."""
-    (err or Console(stderr=True)).print(f"error: {message}", markup=False, highlight=False)
+    """Print `error: <message>` (redacted) on stderr; return the Exit to raise (code 2)."""
+    (err or Console(stderr=True)).print(f"error: {redact(message)}", markup=False, highlight=False)
     return typer.Exit(code=EXIT_USAGE)

@@ -1,12 +1,21 @@
-"""Typed errors whose messages tell the user what to do next."""
+"""Typed errors whose messages tell the user what to do next.
+
+Their text is redacted (`llm_extract.redact`): a server that echoes the API key in an
+error body cannot carry it through our messages into an output or the terminal.
+"""
 
 from __future__ import annotations
+
+from llm_extract.redact import redact
 
 
 class LLMExtractError(Exception):
     """Base class for every error llm-extract raises on purpose."""
 
     stage: str = "extract"
+
+    def __str__(self) -> str:
+        return redact(super().__str__())
 
 
 class ConfigurationError(LLMExtractError):
@@ -48,6 +57,19 @@ class ValidationExhaustedError(LLMExtractError):
         super().__init__(message)
         self.attempts = attempts
         self.last_output = last_output
+
+
+class TokenBudgetError(ValidationExhaustedError):
+    """The document spent its `token_budget` (all requests, all strategies) before finishing."""
+
+    stage = "budget"
+
+
+class RunAbortedError(ConfigurationError):
+    """The run stopped dispatching: the server is unreachable or refuses the credentials
+    or the model (exit code 2). Documents not sent get an error record of this type."""
+
+    stage = "aborted"
 
 
 class InputError(LLMExtractError):

@@ -10,58 +10,45 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 import sqlite3
-import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
-from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 from llm_extract import __version__
+from llm_extract.aio import run_sync
 from llm_extract.article import Article, make_doc_id
 from llm_extract.assemble import assemble
 from llm_extract.backends import Backend, ChatBackend, get_backend
-from llm_extract.cache import ResultCache, cache_key, data_fingerprint
+from llm_extract.backends.probe import probe_with_retries
+from llm_extract.cache import ResultCache, cache_key, extraction_fields
 from llm_extract.chunking import chunking_from_settings
+from llm_extract.context import CircuitBreaker, DocContext, RateLimiter
 from llm_extract.draft import schema_hash
-from llm_extract.errors import ConfigurationError, ConstraintNotHonouredError, LLMExtractError
-from llm_extract.models import ErrorInfo, ExtractionResult, Provenance, Usage
+from llm_extract.errors import ConfigurationError, RunAbortedError
+from llm_extract.failure import error_result
+from llm_extract.models import ExtractionResult, Provenance, Usage
+from llm_extract.pricing import PriceTable, cost_usd, load_prices
 from llm_extract.prompts import PromptTemplate, load_template
-from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
-from llm_extract.rules import RULES_VERSION
+from llm_extract.redact import redact
 from llm_extract.runlog import RunLog, bind_doc, new_run_id
 from llm_extract.settings import Settings
 from llm_extract.strategies import prompt_id
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
-
-def run_sync(coro: Awaitable[T]) -> T:
-    """Run a coroutine from sync code, also inside a running loop (e.g. Jupyter)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)  # type: ignore[arg-type]
-    box: dict[str, Any] = {}
-
-    def _target() -> None:
-        try:
-            box["value"] = asyncio.run(coro)  # type: ignore[arg-type]
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=_target)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+__all__ = [
+    "Extractor",
+    "PriceTable",
+    "aextract",
+    "as_article",
+    "cost_usd",
+    "error_result",
+    "extract",
+    "load_prices",
+    "run_sync",
+]
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:
@@ -87,57 +74,17 @@ def as_article(
     )
 
 
-PriceTable = dict[str, dict[str, float]]
-
-
-@lru_cache(maxsize=8)
-def load_prices(path: Path | None = None) -> PriceTable:
-    """Model -> {"input", "output"} USD per 1M tokens; the shipped table unless `path`."""
-    try:
-        raw = (
-            path.read_text(encoding="utf-8")
-            if path is not None
-            else files("llm_extract").joinpath("data/prices.json").read_text(encoding="utf-8")
-        )
-        data = json.loads(raw)
-        models = data.get("models", data)
-        return {
-            str(name): {"input": float(p["input"]), "output": float(p["output"])}
-            for name, p in models.items()
-            if isinstance(p, dict)
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigurationError(
-            f"price table {path or 'prices.json'} is unreadable ({exc}); expected "
-            '{"models": {"<model>": {"input": <USD/1M>, "output": <USD/1M>}}}'
-        ) from exc
-
-
-def cost_usd(usage: Usage, model: str, table: PriceTable) -> float | None:
-    """What the tokens cost, or None for a model the table does not price.
-
-    Dated snapshots ("gpt-4o-mini-2024-07-18") match their longest priced prefix.
-    """
-    price = table.get(model)
-    if price is None:
-        prefixes = [m for m in table if model.startswith(m + "-")]
-        price = table[max(prefixes, key=len)] if prefixes else None
-    if price is None:
-        return None
-    cost = usage.prompt_tokens * price["input"] + usage.completion_tokens * price["output"]
-    return round(cost / 1_000_000, 8)
-
-
-def major_version(version: str = __version__) -> str:
-    return version.split(".", 1)[0]
-
-
 class Extractor:
     """A configured backend and prompt, reused across many articles.
 
     Results are cached (`settings.cache`), every model call is logged to the run log
     (`settings.runlog`), and `run_usage` sums tokens and cost over every document handled,
     failed ones included. Pass `cache=` / `runlog=` to share or replace them.
+
+    Each document gets a `DocContext` (token budget, memo of questions) sharing the
+    extractor's `rate_limiter` (None: no limit) and `breaker`: once the breaker trips
+    (server gone, key or model refused) no request is sent and every further document
+    fails at once with `RunAbortedError`.
     """
 
     def __init__(
@@ -175,6 +122,23 @@ class Extractor:
             self.backend.on_call = self.runlog.observer
         self.prices = load_prices(self.settings.price_table)
         self.run_usage = Usage()
+        self.breaker = CircuitBreaker(self.settings.max_connection_failures)
+        self.rate_limiter: RateLimiter | None = None
+
+    @property
+    def where(self) -> str:
+        where = getattr(self.backend, "where", None)
+        return where if isinstance(where, str) else f"{self.backend.name} backend"
+
+    def context(self, article: Article) -> DocContext:
+        """A fresh per-document context sharing the run's breaker and rate limiter."""
+        return DocContext(
+            doc_id=article.doc_id,
+            token_budget=self.settings.token_budget,
+            limiter=self.rate_limiter,
+            breaker=self.breaker,
+            where=self.where,
+        )
 
     @property
     def provenance(self) -> Provenance:
@@ -190,29 +154,7 @@ class Extractor:
 
     def cache_fields(self, article: Article) -> dict[str, Any]:
         """Everything that can change this article's result; hashed into the cache key."""
-        s = self.settings
-        return {
-            "text_sha256": article.text_hash(),
-            "published": article.published.isoformat() if article.published else None,
-            "prompt_id": self.template.id if self.template else None,
-            "prompt_hash": self.template.hash if self.template else None,
-            "schema_hash": schema_hash(),
-            "backend": self.backend.name,
-            "backend_version": str(getattr(self.backend, "version", "") or ""),
-            "model": self.backend.model,
-            "mode": getattr(self.backend, "mode", None) or s.mode,
-            "strategy": self.strategy,
-            "arbiter": s.arbiter if self.strategy == "sentences" else None,
-            "rules_version": RULES_VERSION if self.strategy == "sentences" else None,
-            "data": data_fingerprint(),
-            "temperature": s.temperature,
-            "seed": s.seed,
-            "max_tokens": s.max_tokens,
-            "few_shot": s.few_shot,
-            "keep_ungrounded": s.keep_ungrounded,
-            "chunk": [s.chunk_chars, s.chunk_overlap] if s.chunk_chars else None,
-            "package_major": major_version(),
-        }
+        return extraction_fields(article, self.settings, self.backend, self.template, self.strategy)
 
     def cache_key(self, article: Article) -> str:
         return cache_key(self.cache_fields(article))
@@ -245,24 +187,12 @@ class Extractor:
             return
         if self._probe_lock is None:
             self._probe_lock = asyncio.Lock()
-        backend = self.backend
-
-        async def probe_once() -> None:
-            try:
-                await backend.probe()
-            except ConstraintNotHonouredError as exc:
-                transport = api_error(exc.__cause__)
-                if transport is not None:  # a 500 is not an ignored schema: retry it
-                    raise transport from exc
-                raise
-
         async with self._probe_lock:
             if not self._probed:
-                await with_transport_retries(
-                    probe_once,
-                    policy=TransportPolicy.from_settings(self.settings),
-                    where=f"{backend.name} backend ({backend.model}) probe",
+                guard = DocContext(
+                    limiter=self.rate_limiter, breaker=self.breaker, where=self.where
                 )
+                await probe_with_retries(self.backend, guard)
                 self._probed = True
 
     async def aextract(
@@ -289,9 +219,17 @@ class Extractor:
             hit = self._from_cache(key, article, started)
             if hit is not None:
                 return hit
+        self.breaker.check()
         await self._ensure_probed()
+        context = self.context(article)
         t0 = time.perf_counter()
-        outcome = await self.drafter.draft(article, self.template)
+        try:
+            outcome = await self.drafter.draft(article, self.template, context=context)
+        except Exception as exc:
+            if context.requests:  # the document's whole cost, whatever strategy failed
+                exc.attempts = context.requests  # type: ignore[attr-defined]
+                exc.usage = context.spent  # type: ignore[attr-defined]
+            raise
         t1 = time.perf_counter()
         built = assemble(
             outcome.draft,
@@ -316,7 +254,7 @@ class Extractor:
                 "assemble_s": round(t2 - t1, 4),
                 "total_s": round(t2 - started, 4),
             },
-            warnings=[*outcome.warnings, *built.warnings],
+            warnings=[redact(w) for w in [*outcome.warnings, *built.warnings]],
             normalisations=built.normalisations,
             dropped=built.dropped,
         )
@@ -328,9 +266,9 @@ class Extractor:
         """Like `aextract`, but a failure becomes an error record instead of an exception."""
         try:
             result = await self.aextract(article)
-        except LLMExtractError as exc:
-            result = error_result(article.doc_id, exc, self.provenance)
         except Exception as exc:  # one bad article never sinks a batch
+            if isinstance(exc, ConfigurationError):
+                self.breaker.failure(exc, self.where)  # e.g. a missing key: stop the run
             result = error_result(article.doc_id, exc, self.provenance)
         if result.status == "error" and result.usage.cost_usd is None:
             cost = cost_usd(result.usage, self.backend.model, self.prices)
@@ -356,6 +294,8 @@ class Extractor:
 
         Articles are pulled from the iterable only as slots free up, so a generator over
         a huge input is never read ahead: memory stays flat however many documents come.
+        Once the breaker trips nothing more is dispatched: every remaining article comes
+        back at once as a `RunAbortedError` record (none is silently dropped).
         """
         source = iter(articles)
         pending: set[asyncio.Task[ExtractionResult]] = set()
@@ -366,6 +306,9 @@ class Extractor:
                     article = next(source, None)
                     if article is None:
                         break
+                    if self.breaker.tripped:
+                        yield self.not_sent(article)
+                        continue
                     pending.add(asyncio.create_task(self.aextract_or_error(article)))
                 if not pending:
                     return
@@ -375,6 +318,14 @@ class Extractor:
         finally:
             for task in pending:
                 task.cancel()
+
+    def not_sent(self, article: Article) -> ExtractionResult:
+        """The error record of a document the run did not send (breaker tripped)."""
+        try:
+            self.breaker.check()
+        except RunAbortedError as exc:
+            return error_result(article.doc_id, exc, self.provenance)
+        raise AssertionError("not_sent called while the breaker is closed")
 
     def extract(
         self,
@@ -410,37 +361,6 @@ class Extractor:
 
     def __exit__(self, *exc: object) -> None:
         run_sync(self.aclose())
-
-
-def error_result(
-    doc_id: str, exc: BaseException, provenance: Provenance | None, stage: str | None = None
-) -> ExtractionResult:
-    """An error record: which document, at which stage, why, after how many attempts.
-
-    `attempts` is the number of model requests sent for the document (transport retries
-    and validation re-asks included); `usage` is what they cost, when the error says.
-    """
-    usage = getattr(exc, "usage", None)
-    return ExtractionResult(
-        doc_id=doc_id,
-        status="error",
-        provenance=provenance,
-        usage=usage if isinstance(usage, Usage) else Usage(),
-        error=ErrorInfo(
-            stage=stage or _stage_of(exc),
-            type=type(exc).__name__,
-            message=str(exc),
-            attempts=int(getattr(exc, "attempts", 1) or 1),
-        ),
-    )
-
-
-def _stage_of(exc: BaseException) -> str:
-    if isinstance(exc, LLMExtractError):
-        return exc.stage
-    if api_error(exc) is not None:  # e.g. 400/401 from the server: not retried
-        return "transport"
-    return "extract"
 
 
 async def aextract(

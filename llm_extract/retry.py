@@ -7,18 +7,22 @@ and in total time. The error text of a transport failure never reaches a prompt.
 
 instructor wraps every exception from the HTTP call, transport ones included, in
 `InstructorRetryException`; `api_error` unwraps it so a 500 is not mistaken for a
-validation failure.
+validation failure. An HTTP 200 whose body is not a chat completion (not JSON, no
+`choices`) is the server's fault too: `bad_answer` turns it into a transient
+`APIResponseValidationError`, retried like a 502, never re-asked as the model's error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx2 as httpx
 import openai
 from tenacity import (
     AsyncRetrying,
@@ -36,7 +40,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-API_ERRORS = (openai.APIStatusError, openai.APIConnectionError)  # timeouts subclass the latter
+API_ERRORS = (
+    openai.APIStatusError,
+    openai.APIConnectionError,  # timeouts subclass it
+    openai.APIResponseValidationError,  # a 200 that is not a chat completion
+)
 
 
 @dataclass(frozen=True)
@@ -49,10 +57,15 @@ class TransportPolicy:
     max_backoff: float = 20.0
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TransportPolicy:
+    def from_settings(cls, settings: Settings, timeout: float | None = None) -> TransportPolicy:
+        """The settings' policy; unless `transport_max_wait` was set, it leaves room to
+        retry a request that timed out after `timeout` seconds once."""
+        max_wait = settings.transport_max_wait
+        if timeout is not None and "transport_max_wait" not in settings.model_fields_set:
+            max_wait = max(max_wait, 1.5 * timeout)
         return cls(
             attempts=1 + settings.transport_retries,
-            max_wait=settings.transport_max_wait,
+            max_wait=max_wait,
             initial=settings.retry_initial,
             max_backoff=settings.retry_max_backoff,
         )
@@ -72,10 +85,48 @@ def api_error(exc: BaseException | None) -> openai.APIError | None:
     return None
 
 
+def bad_answer(
+    exc: BaseException | None, completion: Any = None
+) -> openai.APIResponseValidationError | None:
+    """The server error behind an answer that is not a chat completion, if it is one.
+
+    Checks `completion` (what the client returned) or, for a failure, what instructor
+    attached to `exc`: a body that is not JSON fails to parse before any completion
+    exists; an HTML page comes back as a plain string; `choices` may be empty.
+    """
+    if exc is not None:
+        if api_error(exc) is not None:
+            return None
+        completion = getattr(exc, "last_completion", None)
+        if completion is None:
+            cause = exc.__cause__ or exc.__context__
+            if not isinstance(cause, json.JSONDecodeError):
+                return None
+            what = f"not JSON ({cause.msg})"
+        elif isinstance(completion, (str, bytes)):
+            what = f"not a chat completion: {str(completion)[:120]!r}"
+        elif not getattr(completion, "choices", None):
+            what = "a chat completion with no choices"
+        else:
+            return None
+    elif isinstance(completion, (str, bytes)):
+        what = f"not a chat completion: {str(completion)[:120]!r}"
+    elif completion is not None and not getattr(completion, "choices", None):
+        what = "a chat completion with no choices"
+    else:
+        return None
+    request = httpx.Request("POST", "http://model-server/chat/completions")
+    return openai.APIResponseValidationError(
+        response=httpx.Response(200, request=request),
+        body=None,
+        message=f"the server answered HTTP 200 with {what}",
+    )
+
+
 def is_transient(exc: BaseException) -> bool:
     """Errors worth another try: the server was busy, slow or unreachable."""
     err = api_error(exc)
-    if isinstance(err, openai.APIConnectionError):  # includes APITimeoutError
+    if isinstance(err, (openai.APIConnectionError, openai.APIResponseValidationError)):
         return True
     if isinstance(err, openai.APIStatusError):
         return err.status_code in (408, 409, 429) or err.status_code >= 500

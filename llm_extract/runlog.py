@@ -5,8 +5,8 @@ Backends know nothing of SQLite: a chat backend reports each request to its `on_
 observer, and `RunLog.observer` is such a callable. The document a call belongs to comes
 from a context variable the Extractor sets around each article (`bind_doc`), so
 concurrent documents on one event loop are told apart. Prompts and responses are stored
-only when `log_payloads` is set; the API key is never stored (and any text that happens to
-contain it is redacted).
+only when `log_payloads` is set; the API key is never stored (every text goes through the
+shared `llm_extract.redact`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+from llm_extract.redact import redact
 
 if TYPE_CHECKING:
     from llm_extract.backends.chat import CallEvent
@@ -136,11 +138,12 @@ class RunLog:
         )
 
     def _redact(self, text: str | None) -> str | None:
+        """The shared redaction (`llm_extract.redact`) plus this log's own secrets."""
         if text is None:
             return None
         for secret in self._secrets:
             text = text.replace(secret, "***")
-        return text
+        return redact(text)
 
     def _insert(self, row: dict[str, Any]) -> None:
         names = ", ".join(row)

@@ -8,17 +8,16 @@ configuration problem or an empty input set stops the run before it starts.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
 from llm_extract.article import Article
-from llm_extract.backends import Backend
+from llm_extract.context import RateLimiter
+from llm_extract.errors import RunAbortedError
 from llm_extract.extract import Extractor, error_result, run_sync
 from llm_extract.models import ExtractionResult
 from llm_extract.readers import (
@@ -101,54 +100,6 @@ class RunListener(Protocol):
     def finished_one(self, result: ExtractionResult, summary: RunSummary) -> None: ...
 
 
-class RateLimiter:
-    """Spaces request starts at least 60/rpm seconds apart (no bursts).
-
-    Applied to backend calls only, so cache hits are not slowed down.
-    """
-
-    def __init__(
-        self,
-        rpm: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
-        if rpm <= 0:
-            raise ValueError(f"requests per minute must be positive, got {rpm}")
-        self.interval = 60.0 / rpm
-        self._clock = clock
-        self._sleep = sleep
-        self._next: float | None = None
-        self._lock: asyncio.Lock | None = None
-
-    async def acquire(self) -> None:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            now = self._clock()
-            if self._next is not None and self._next > now:
-                await self._sleep(self._next - now)
-                now = self._next
-            self._next = now + self.interval
-
-
-def limit_backend_rate(backend: Backend, limiter: RateLimiter) -> None:
-    """Make every `backend.draft` call wait for the limiter first.
-
-    The bound method is wrapped on the instance (not the backend swapped for a proxy) so
-    the Extractor still sees the real backend class, e.g. to probe chat servers.
-    """
-    inner = backend.draft
-
-    @functools.wraps(inner)
-    async def draft(*args: Any, **kwargs: Any) -> Any:
-        await limiter.acquire()
-        return await inner(*args, **kwargs)
-
-    setattr(backend, "draft", draft)  # noqa: B010 - mypy forbids assigning to a method
-
-
 def input_error(bad: BadInput) -> ExtractionResult:
     """The error record for an input that is not an article."""
     return error_result(bad.doc_id, bad.error(), None, stage="input")
@@ -194,8 +145,8 @@ class BatchRun:
         if self.resume and self.output is None:
             raise NoInputsError("--resume needs an output file (-o)")
         extractor = self.extractor or Extractor(self.settings)
-        if self.rpm:
-            limit_backend_rate(extractor.backend, RateLimiter(self.rpm))
+        if self.rpm:  # enforced per request, where requests are made
+            extractor.rate_limiter = RateLimiter(self.rpm)
         started = time.perf_counter()
         summary = RunSummary()
         reader = Reader(published=self.published, max_bytes=self.max_bytes, stdin=self.stdin)
@@ -214,6 +165,14 @@ class BatchRun:
         finally:
             summary.elapsed_s = time.perf_counter() - started
             await extractor.aclose()
+        if extractor.breaker.tripped:  # one message, exit 2; every document has its record
+            not_sent = sum(1 for f in summary.failed if f.stage == RunAbortedError.stage)
+            where = self.output or "the output"
+            raise RunAbortedError(
+                f"run stopped: {extractor.breaker.reason}. {not_sent} document(s) were not "
+                f"sent and {len(summary.failed) - not_sent} failed; every one has an error "
+                f"record in {where}. Fix the cause, then rerun with --resume."
+            )
         return summary
 
     def _count(
@@ -270,6 +229,8 @@ class BatchRun:
         writer.write(result)
         summary.add(result)
         summary.elapsed_s = time.perf_counter() - started
+        if result.error and result.error.stage == RunAbortedError.stage:
+            return  # not sent: the run's one stop message says it, not a line per document
         if self.listener:
             self.listener.finished_one(result, summary)
 

@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     temperature: float = 0.0
     seed: int | None = 0
     max_tokens: int = 1536
-    timeout: float = Field(120.0, description="Seconds for one HTTP request.")
+    timeout: float = Field(
+        60.0, gt=0, description="Deadline in seconds for one HTTP request, start to last byte."
+    )
     strategy: Literal["single", "sentences"] | None = Field(
         None,
         description="single: one call per article; sentences: rules read the fields and the "
@@ -61,7 +63,12 @@ class Settings(BaseSettings):
     validation_retries: int = Field(2, ge=0, description="Re-asks after invalid output.")
     transport_retries: int = Field(4, ge=0, description="Retries after 429/5xx/timeouts.")
     transport_max_wait: float = Field(
-        60.0, description="Total seconds one request may spend retrying, backoff included."
+        120.0,
+        description="Total seconds one request may spend retrying, backoff included "
+        "(at least 1.5 x the timeout unless set, so a timed-out request is retried).",
+    )
+    max_connection_failures: int = Field(
+        5, ge=1, description="Consecutive connection failures or timeouts that stop the run."
     )
     retry_initial: float = Field(
         0.5, ge=0, description="First transport backoff in seconds; doubles, plus jitter."

@@ -13,7 +13,7 @@ import asyncio
 import os
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -82,7 +82,9 @@ class FakeBackend(Backend):
     calls: ClassVar[list[str]] = []
     fail_marker: ClassVar[str | None] = "fail"  # doc ids containing it fail; None: never
 
-    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+    async def draft(
+        self, article: Article, template: PromptTemplate | None, *, context: Any = None
+    ) -> DraftOutcome:
         type(self).calls.append(article.doc_id)
         delay = float(os.environ.get(DELAY_ENV, "0") or 0)
         if delay:

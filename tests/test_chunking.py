@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,9 @@ class FakeSentenceBackend(Backend):
     def uses_prompt(self) -> bool:
         return False
 
-    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+    async def draft(
+        self, article: Article, template: PromptTemplate | None, *, context: Any = None
+    ) -> DraftOutcome:
         self.calls.append(article.doc_id)
         if self.fail_on and self.fail_on in article.text and self.failures < self.fail_times:
             self.failures += 1
@@ -249,7 +252,9 @@ def test_chunk_sub_articles_keep_date_and_get_chunk_ids() -> None:
     seen: list[Article] = []
 
     class Recording(FakeSentenceBackend):
-        async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+        async def draft(
+            self, article: Article, template: PromptTemplate | None, *, context: Any = None
+        ) -> DraftOutcome:
             seen.append(article)
             return await super().draft(article, template)
 

@@ -237,26 +237,6 @@ def test_rate_limiter_spaces_requests() -> None:
     assert slept == [1.0, 1.0]
 
 
-def test_rpm_limits_backend_calls_not_documents(
-    monkeypatch: pytest.MonkeyPatch, corpus: Path, tmp_path: Path
-) -> None:
-    acquired: list[int] = []
-
-    async def count(self: RateLimiter) -> None:
-        acquired.append(1)
-
-    monkeypatch.setattr(RateLimiter, "acquire", count)
-    (corpus / "bad.txt").write_text("")  # input errors never reach the backend
-    summary = BatchRun(
-        inputs=[corpus],
-        settings=Settings(backend="fake", cache=False),
-        output=tmp_path / "o.jsonl",
-        rpm=120,
-    ).run()
-    assert len(acquired) == 3
-    assert (summary.docs, summary.ok, len(summary.failed)) == (4, 3, 1)
-
-
 def test_rich_progress_shows_counts() -> None:
     buffer = io.StringIO()
     progress = RichProgress(Console(file=buffer, force_terminal=True, width=200))

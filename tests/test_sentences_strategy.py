@@ -32,7 +32,9 @@ class LabelStub:
         self.settings = Settings(backend="llamacpp", arbiter=arbiter)  # type: ignore[arg-type]
         self.asked: list[str] = []
 
-    async def generate(self, messages: list[Message], model: type[Any]) -> Generation[Any]:
+    async def generate(
+        self, messages: list[Message], model: type[Any], *, context: Any = None
+    ) -> Generation[Any]:
         sentence = next(s for s in self.answers if s in str(messages[-1]["content"]))
         self.asked.append(sentence)
         label = SentenceLabel(sub_event_type=self.answers[sentence])

@@ -16,6 +16,7 @@ from llm_extract.models import Usage
 
 if TYPE_CHECKING:
     from llm_extract.article import Article
+    from llm_extract.context import DocContext
     from llm_extract.prompts import PromptTemplate
     from llm_extract.settings import Settings
 
@@ -43,8 +44,18 @@ class Backend(ABC):
         self.settings = settings
 
     @abstractmethod
-    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
-        """Extract a draft for one article (the template is ignored by non-LLM backends)."""
+    async def draft(
+        self,
+        article: Article,
+        template: PromptTemplate | None,
+        *,
+        context: DocContext | None = None,
+    ) -> DraftOutcome:
+        """Extract a draft for one article (the template is ignored by non-LLM backends).
+
+        `context` carries the document's limits (rate, token budget, circuit breaker);
+        a backend that makes requests passes it to where each request is sent.
+        """
 
     @property
     def uses_prompt(self) -> bool:

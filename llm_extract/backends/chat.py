@@ -25,11 +25,13 @@ from pydantic import BaseModel, ValidationError
 from llm_extract.article import Article
 from llm_extract.backends.base import Backend, DraftOutcome
 from llm_extract.backends.profile import Profile
+from llm_extract.context import DocContext
 from llm_extract.draft import Draft
-from llm_extract.errors import ValidationExhaustedError
+from llm_extract.errors import TokenBudgetError, ValidationExhaustedError
 from llm_extract.models import Usage
 from llm_extract.prompts import Message, PromptTemplate
-from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
+from llm_extract.redact import redact, redact_url, register_secret
+from llm_extract.retry import TransportPolicy, api_error, bad_answer, with_transport_retries
 from llm_extract.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
@@ -53,6 +55,8 @@ REASK = (
     "Answer again for the same article, with output that fits the schema exactly."
 )
 NO_KEY = "no-key-needed"  # local servers ignore it; the openai client insists on one
+CONNECT_TIMEOUT = 10.0
+"""Seconds to open a connection: a server that does not even accept fails fast."""
 
 
 @dataclass
@@ -157,6 +161,14 @@ class ChatBackend(Backend):
         self.on_call: CallObserver | None = None  # e.g. the run log; never sees SQLite here
         self.http_transport: httpx.AsyncBaseTransport | None = None
         """Replaces the network under the client (the Batch API engine answers from files)."""
+        if profile.needs_key:  # a missing key is one configuration error, before any document
+            profile.resolve_key(settings)
+
+    @property
+    def where(self) -> str:
+        """This backend and server, for messages (credentials in the URL masked)."""
+        url = redact_url(self.base_url or self.profile.resolve_base_url(self.settings))
+        return f"{self.name} backend ({self.model}{' at ' + url if url else ''})"
 
     @property
     def client(self) -> Any:
@@ -165,6 +177,7 @@ class ChatBackend(Backend):
             import instructor
 
             key = self.profile.resolve_key(self.settings)
+            register_secret(key)
             headers = {}
             if self.profile.key_header and key:
                 headers[self.profile.key_header] = key
@@ -173,7 +186,7 @@ class ChatBackend(Backend):
                 base_url=self.base_url,
                 api_key=(key if key and not self.profile.key_header else NO_KEY),
                 default_headers=headers or None,
-                timeout=self.timeout,
+                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, CONNECT_TIMEOUT)),
                 max_retries=0,  # transport retries are ours; a cassette miss fails at once
                 http_client=(
                     httpx.AsyncClient(transport=self.http_transport, timeout=self.timeout)
@@ -222,10 +235,37 @@ class ChatBackend(Backend):
                 logger.warning("on_call observer failed", exc_info=True)
 
     async def _create(self, kwargs: dict[str, Any]) -> tuple[Any, Any]:
-        return await self.client.chat.completions.create_with_completion(**kwargs)  # type: ignore[no-any-return]
+        """One request under a deadline for the whole exchange, not only between bytes.
 
-    async def _call_once(self, kwargs: dict[str, Any], attempt: int) -> tuple[Any, Any]:
-        """One HTTP request, reported to `on_call` whatever its outcome."""
+        httpx's read timeout restarts with every byte, so a server trickling one byte
+        every few seconds would hold a request forever; past `timeout` it is cut off and
+        fails as `APITimeoutError` (retried like any timeout). An answer that is not a
+        chat completion (not JSON, no choices) is a server error, never a re-ask.
+        """
+        client = self.client
+        try:
+            value, completion = await asyncio.wait_for(
+                client.chat.completions.create_with_completion(**kwargs), timeout=self.timeout
+            )
+        except asyncio.TimeoutError as exc:
+            url = f"{self.base_url or ''}/chat/completions"
+            raise openai.APITimeoutError(request=httpx.Request("POST", url)) from exc
+        except Exception as exc:
+            malformed = bad_answer(exc)
+            if malformed is None:
+                raise
+            raise malformed from exc
+        malformed = bad_answer(None, completion)
+        if malformed is not None:
+            raise malformed
+        return value, completion
+
+    async def _call_once(
+        self, kwargs: dict[str, Any], attempt: int, context: DocContext | None = None
+    ) -> tuple[Any, Any]:
+        """One HTTP request under the document's limits, reported to `on_call`."""
+        if context is not None:
+            await context.before_request()
         started = time.perf_counter()
         event = CallEvent(
             attempt=attempt,
@@ -245,10 +285,11 @@ class ChatBackend(Backend):
         except Exception as exc:
             event.latency_s = time.perf_counter() - started
             transport = api_error(exc)
+            used = Usage(calls=1)
             if transport is not None:
                 event.outcome = "transport_error"
                 event.error_type = type(transport).__name__
-                event.error_message = str(transport)[:500]
+                event.error_message = redact(str(transport))[:500]
             else:
                 completion = getattr(exc, "last_completion", None)
                 used = usage_of(completion) if completion is not None else Usage(calls=1)
@@ -259,6 +300,8 @@ class ChatBackend(Backend):
                 event.completion_tokens = used.completion_tokens
                 event.response = raw_output(completion) if completion is not None else None
             self._emit(event)
+            if context is not None:
+                context.after_request(used, exc)
             raise
         used = usage_of(completion)
         event.latency_s = time.perf_counter() - started
@@ -266,23 +309,40 @@ class ChatBackend(Backend):
         event.completion_tokens = used.completion_tokens
         event.response = raw_output(completion)
         self._emit(event)
+        if context is not None:
+            context.after_request(used)
         return value, completion
 
-    async def generate(self, messages: list[Message], response_model: type[T]) -> Generation[T]:
+    async def generate(
+        self,
+        messages: list[Message],
+        response_model: type[T],
+        *,
+        context: DocContext | None = None,
+    ) -> Generation[T]:
         """One validated answer, re-asking compactly on invalid output.
 
         Transport failures are retried underneath (never shown to the model); invalid
         output is re-asked with the original messages plus only the last bad output and
         its error. Raised errors carry `attempts` (requests sent) and `usage` (tokens
         spent), so an error record still accounts for what the document cost.
+
+        Every request goes through `context` (the document's breaker, token budget and
+        rate limit); an identical question asked before for the document is answered
+        from its memo. Without a context, the limits apply to this call alone.
         """
+        if context is None:
+            context = DocContext(token_budget=self.settings.token_budget, where=self.where)
+        question = DocContext.question_key(messages, response_model)
+        if question in context.answers:
+            return Generation(value=context.answers[question], usage=Usage(), attempts=0)
         usage = Usage()
         current = messages
         last_raw: str | None = None
         last_error = ""
-        budget = self.settings.token_budget
+        budget = context.token_budget
         max_attempts = 1 + self.settings.validation_retries
-        policy = TransportPolicy.from_settings(self.settings)
+        policy = TransportPolicy.from_settings(self.settings, self.timeout)
         sent = 0
         for attempt in range(1, max_attempts + 1):
             kwargs = self.request_kwargs(current, response_model)
@@ -291,7 +351,7 @@ class ChatBackend(Backend):
                 nonlocal sent, usage
                 sent += 1
                 try:
-                    return await self._call_once(kw, sent)
+                    return await self._call_once(kw, sent, context)
                 except Exception as exc:
                     if api_error(exc) is not None:  # a failed request still counts as a call
                         usage = usage.add(Usage(calls=1))
@@ -299,7 +359,7 @@ class ChatBackend(Backend):
 
             try:
                 value, completion = await with_transport_retries(
-                    call, policy=policy, where=f"{self.name} backend ({self.model})"
+                    call, policy=policy, where=self.where
                 )
             except Exception as exc:
                 if api_error(exc) is not None or not is_validation(exc):
@@ -319,10 +379,10 @@ class ChatBackend(Backend):
                 )
                 last_raw = raw_output(completion) if completion is not None else None
                 last_error = short_error(exc)
-                if budget is not None and usage.total_tokens >= budget:
-                    spent = ValidationExhaustedError(
+                if budget is not None and context.spent.total_tokens >= budget:
+                    spent = TokenBudgetError(
                         f"token budget of {budget} spent after {attempt} attempt(s) "
-                        f"({usage.total_tokens} tokens); last error: {last_error}",
+                        f"({context.spent.total_tokens} tokens); last error: {last_error}",
                         attempts=sent,
                         last_output=last_raw,
                     )
@@ -335,6 +395,7 @@ class ChatBackend(Backend):
                 ]
                 continue
             usage = usage.add(usage_of(completion))
+            context.answers[question] = value
             return Generation(value=value, usage=usage, attempts=sent, raw=raw_output(completion))
         exhausted = ValidationExhaustedError(
             f"output failed validation {max_attempts} time(s); last error: {last_error}. "
@@ -345,16 +406,22 @@ class ChatBackend(Backend):
         _annotate(exhausted, attempts=sent, usage=usage)
         raise exhausted
 
-    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+    async def draft(
+        self,
+        article: Article,
+        template: PromptTemplate | None,
+        *,
+        context: DocContext | None = None,
+    ) -> DraftOutcome:
         """The `single` strategy: one call for the whole article; or `sentences`."""
         if self.strategy == "sentences":
             from llm_extract.strategies.sentences import sentences_draft
 
-            return await sentences_draft(self, article, template)
+            return await sentences_draft(self, article, template, context=context)
         if template is None:
             raise ValueError("chat backends need a prompt template")
         messages = template.render(article.text, article.published, few_shot=self.settings.few_shot)
-        gen = await self.generate(messages, Draft)
+        gen = await self.generate(messages, Draft, context=context)
         return DraftOutcome(draft=gen.value, usage=gen.usage, attempts=gen.attempts)
 
     async def probe(self) -> None:

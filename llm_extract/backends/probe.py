@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from llm_extract.errors import ConstraintNotHonouredError
+from llm_extract.models import Usage
+from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
 
 if TYPE_CHECKING:
     from llm_extract.backends.chat import ChatBackend
+    from llm_extract.context import DocContext
 
 
 class ProbeAnswer(BaseModel):
@@ -37,7 +40,7 @@ async def check_constraint(backend: ChatBackend) -> None:
     Remembered per server, model and mode: two servers may serve the same model name
     with different constraint support.
     """
-    client = backend.client  # builds the client (and starts an embedded server) first
+    _ = backend.client  # builds the client (and starts an embedded server) first
     key = (backend.name, backend.base_url, backend.model, backend.mode)
     if key in _PASSED:
         return
@@ -48,7 +51,7 @@ async def check_constraint(backend: ChatBackend) -> None:
     kwargs = backend.request_kwargs(list(PROBE_MESSAGES), ProbeAnswer)
     kwargs["max_tokens"] = 64
     try:
-        await client.chat.completions.create_with_completion(**kwargs)
+        await backend._create(kwargs)  # the same deadline as every other request
     except (InstructorRetryException, ValidationError, IncompleteOutputException) as exc:
         completion = getattr(exc, "last_completion", None)
         text = (raw_output(completion) if completion is not None else None) or str(exc)
@@ -59,3 +62,29 @@ async def check_constraint(backend: ChatBackend) -> None:
             "(llama.cpp: tools or json_object; OpenAI/vLLM/Ollama: json_schema)."
         ) from exc
     _PASSED.add(key)
+
+
+async def probe_with_retries(backend: ChatBackend, context: DocContext) -> None:
+    """Probe once per backend, retrying transport failures (a 500 is not an ignored
+    schema), under the run's breaker and rate limit like any other request."""
+
+    async def once() -> None:
+        await context.before_request()
+        try:
+            await backend.probe()
+        except ConstraintNotHonouredError as exc:
+            transport = api_error(exc.__cause__)
+            context.after_request(Usage(calls=1), transport)
+            if transport is not None:
+                raise transport from exc
+            raise
+        except Exception as exc:
+            context.after_request(Usage(calls=1), exc)
+            raise
+        context.after_request(Usage(calls=1))
+
+    await with_transport_retries(
+        once,
+        policy=TransportPolicy.from_settings(backend.settings, backend.timeout),
+        where=f"{context.where} probe",
+    )

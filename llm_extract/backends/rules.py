@@ -16,6 +16,7 @@ from llm_extract.rules import RULES_VERSION, build_draft
 
 if TYPE_CHECKING:
     from llm_extract.article import Article
+    from llm_extract.context import DocContext
     from llm_extract.prompts import PromptTemplate
 
 
@@ -30,7 +31,13 @@ class RulesBackend(Backend):
     def uses_prompt(self) -> bool:
         return False
 
-    async def draft(self, article: Article, template: PromptTemplate | None) -> DraftOutcome:
+    async def draft(
+        self,
+        article: Article,
+        template: PromptTemplate | None,
+        *,
+        context: DocContext | None = None,
+    ) -> DraftOutcome:
         """Rules ignore the prompt template; the work runs off the event loop."""
         draft = await asyncio.to_thread(build_draft, article.text, article.published)
         return DraftOutcome(draft=draft, usage=Usage(), attempts=1)

@@ -35,6 +35,7 @@ from llm_extract.sentences import candidate_sentences
 if TYPE_CHECKING:
     from llm_extract.article import Article
     from llm_extract.backends.chat import ChatBackend
+    from llm_extract.context import DocContext
     from llm_extract.prompts import PromptTemplate
 
 SENTENCE_PROMPT = "sentence_v1"
@@ -87,9 +88,18 @@ def questions(text: str, published: dt.date | None) -> tuple[Draft, list[str]]:
 
 
 async def sentences_draft(
-    backend: ChatBackend, article: Article, template: PromptTemplate | None = None
+    backend: ChatBackend,
+    article: Article,
+    template: PromptTemplate | None = None,
+    *,
+    context: DocContext | None = None,
 ) -> DraftOutcome:
-    """Rules draft, checked (or overruled) by one model label per candidate sentence."""
+    """Rules draft, checked (or overruled) by one model label per candidate sentence.
+
+    Every question goes through the document's `context`, so the rate limit and the
+    token budget hold per request and per document, and a question asked before for
+    the same document (e.g. in an overlapping chunk) is not sent again.
+    """
     settings = backend.settings
     arbiter = settings.arbiter
     template = template or load_template(SENTENCE_PROMPT, settings.prompts_dir)
@@ -99,7 +109,7 @@ async def sentences_draft(
     labels: dict[str, SubEventType | None] = {}
     for key, text in by_text.items():
         messages = template.render(text, few_shot=settings.few_shot)
-        gen = await backend.generate(messages, SentenceLabel)
+        gen = await backend.generate(messages, SentenceLabel, context=context)
         usage = usage.add(gen.usage)
         labels[key] = gen.value.sub_event_type
 
