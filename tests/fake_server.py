@@ -229,6 +229,8 @@ class FakeServer:
         """(JSON text of the answer, finish_reason) for a request and its outcome."""
         if schema_name(body) == "ProbeAnswer":
             payload: dict[str, Any] = {"verdict": "constrained", "digits": [1, 2, 3]}
+        elif schema_name(body) == "SentenceLabel":  # the sentences strategy's question
+            payload = {"sub_event_type": None}
         else:
             payload = draft_for(last_user_message(body), self.events)
         if outcome == "invalid":

@@ -78,9 +78,8 @@ def test_openai_tools_mode_is_a_strict_forced_tool(
 
 def test_openai_without_key_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    backend = get_backend(Settings(backend="openai"))
-    with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
-        _ = backend.client  # type: ignore[attr-defined]
+    with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):  # at once, not per request
+        get_backend(Settings(backend="openai"))
 
 
 def test_llamacpp_default_is_a_forced_tool_call(wire: list[httpx2.Request]) -> None:
