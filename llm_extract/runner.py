@@ -168,11 +168,13 @@ class BatchRun:
         if extractor.breaker.tripped:  # one message, exit 2; every document has its record
             not_sent = sum(1 for f in summary.failed if f.stage == RunAbortedError.stage)
             where = self.output or "the output"
-            raise RunAbortedError(
+            stopped = RunAbortedError(
                 f"run stopped: {extractor.breaker.reason}. {not_sent} document(s) were not "
                 f"sent and {len(summary.failed) - not_sent} failed; every one has an error "
                 f"record in {where}. Fix the cause, then rerun with --resume."
             )
+            stopped.summary = summary  # type: ignore[attr-defined]
+            raise stopped
         return summary
 
     def _count(

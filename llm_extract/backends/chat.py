@@ -111,7 +111,8 @@ class ChatBackend(Backend):
     @property
     def where(self) -> str:
         """This backend and server, for messages (credentials in the URL masked)."""
-        url = redact_url(self.base_url or self.profile.resolve_base_url(self.settings))
+        # never the profile's factory here: for `embedded` it starts the server
+        url = redact_url(self.base_url or self.settings.base_url or self.profile.default_base_url)
         return f"{self.name} backend ({self.model}{' at ' + url if url else ''})"
 
     @property
