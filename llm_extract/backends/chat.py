@@ -127,14 +127,15 @@ class ChatBackend(Backend):
             if self.profile.key_header and key:
                 headers[self.profile.key_header] = key
             self.base_url = self.profile.resolve_base_url(self.settings)
+            timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, CONNECT_TIMEOUT))
             raw = openai.AsyncOpenAI(
                 base_url=self.base_url,
                 api_key=(key if key and not self.profile.key_header else NO_KEY),
                 default_headers=headers or None,
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, CONNECT_TIMEOUT)),
+                timeout=timeout,
                 max_retries=0,  # transport retries are ours; a cassette miss fails at once
                 http_client=(
-                    httpx.AsyncClient(transport=self.http_transport, timeout=self.timeout)
+                    httpx.AsyncClient(transport=self.http_transport, timeout=timeout)
                     if self.http_transport is not None
                     else None
                 ),
