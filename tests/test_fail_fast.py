@@ -154,13 +154,16 @@ def test_a_dead_server_ends_a_48_document_run_fast_with_every_record_written(
     assert len(res.stderr.splitlines()) < 15, res.stderr
 
 
-def test_a_401_stops_the_run_after_one_request(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("status", "said"), [(401, "refused the credentials"), (404, "has no such model")]
+)
+def test_a_401_or_404_stops_the_run_after_one_request(
+    status: int, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-wrong-key-000000")
     corpus = _corpus(tmp_path / "in", 20)
     out = tmp_path / "out.jsonl"
-    with EchoServer(401) as server:
+    with EchoServer(status) as server:
         res = CliRunner().invoke(
             app, ["run", str(corpus), "-o", str(out), "--backend", "openai",
                   "--base-url", server.url, "--concurrency", "4"],
@@ -169,7 +172,7 @@ def test_a_401_stops_the_run_after_one_request(
     assert server.requests <= 4  # at most the documents already in flight
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 20 and all(r["status"] == "error" for r in records)
-    assert res.stderr.count("refused the credentials") == 1, res.stderr
+    assert res.stderr.count(said) == 1, res.stderr
 
 
 def test_a_missing_key_is_one_configuration_error_before_any_document(
