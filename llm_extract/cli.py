@@ -452,6 +452,9 @@ def _register_optional_groups() -> None:
     from llm_extract.evaluate.cli import register as register_eval
 
     register_eval(app)
+    from llm_extract.muc4.command import register as register_bench
+
+    register_bench(app)
     try:
         from llm_extract.cache_cli import register as register_cache
     except ImportError:

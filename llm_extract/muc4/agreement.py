@@ -1,0 +1,122 @@
+"""Checking stage: do the records' date, location and deaths agree with the answer keys?
+
+CEAF-REE scores only role fillers. The answer keys also give each incident's date, place
+and human targets' fate, which the records carry too. A record template is compared with
+the key template that the same best pairing (as in scoring, run against the raw keys'
+templates) joins it to; unpaired templates are not compared. Agreement means:
+
+- date: the key's day lies in the record's date range; for a key range ("15 JAN 90 -
+  21 JAN 90") the two ranges overlap; for "- 21 JAN 90" (on or before, the key's default
+  when the text gives no date) the record's range ends on or before that day and starts
+  no more than 60 days before it (MUC-4's "recent" incidents are at most two months old).
+  Any of the key's alternatives may hold. A record without a date disagrees.
+- location: country when the record's country is the key's (case and accents folded);
+  place when the record's place name or first-level division is one of the places the
+  key names under the country.
+- deaths: the record's fatality figure (best) equals the key's, which is the sum of the
+  numbers of the human targets whose effect is DEATH (0 when none died); compared only
+  where the key's figure is a number (not PLURAL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+from llm_extract.muc4.keys import KeyDate, KeyTemplate
+from llm_extract.muc4.mapping import MucTemplate
+from llm_extract.muc4.scoring import best_pairing, pred_templates
+
+RECENT_DAYS = 60
+
+
+@dataclass
+class Agreement:
+    """Counts over the record templates paired with a key template."""
+
+    pairs: int = 0
+    date_checked: int = 0
+    date_agree: int = 0
+    country_checked: int = 0
+    country_agree: int = 0
+    place_checked: int = 0
+    place_agree: int = 0
+    deaths_checked: int = 0
+    deaths_agree: int = 0
+
+    def add(self, other: Agreement) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_json(self) -> dict[str, object]:
+        def share(agree: int, checked: int) -> dict[str, object]:
+            return {
+                "agree": agree,
+                "checked": checked,
+                "share": agree / checked if checked else None,
+            }
+
+        return {
+            "pairs": self.pairs,
+            "date": share(self.date_agree, self.date_checked),
+            "country": share(self.country_agree, self.country_checked),
+            "place": share(self.place_agree, self.place_checked),
+            "deaths": share(self.deaths_agree, self.deaths_checked),
+        }
+
+
+def fold(text: str | None) -> str:
+    """Case, accents and spacing folded: "Bogotá" == "BOGOTA"."""
+    if not text:
+        return ""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+def date_agrees(start: dt.date | None, end: dt.date | None, key: KeyDate) -> bool:
+    if start is None and end is None:
+        return False
+    lo = start or end
+    hi = end or start
+    assert lo is not None and hi is not None
+    if key.start is None:  # on or before key.end, and recent
+        return hi <= key.end and lo >= key.end - dt.timedelta(days=RECENT_DAYS)
+    return lo <= key.end and hi >= key.start
+
+
+def compare(record: MucTemplate, key: KeyTemplate) -> Agreement:
+    """Agreement counts for one paired record and key template."""
+    out = Agreement(pairs=1)
+    event = record.event
+    if key.dates:
+        out.date_checked = 1
+        out.date_agree = int(
+            any(date_agrees(event.date.start, event.date.end, d) for d in key.dates)
+        )
+    if key.country:
+        out.country_checked = 1
+        out.country_agree = int(fold(event.location.country) == fold(key.country))
+    if key.places:
+        out.place_checked = 1
+        named = {fold(event.location.name), fold(event.location.admin1)} - {""}
+        out.place_agree = int(bool(named & {fold(p) for p in key.places}))
+    if key.deaths is not None:
+        out.deaths_checked = 1
+        out.deaths_agree = int(record.deaths is not None and record.deaths == key.deaths)
+    return out
+
+
+def document_agreement(records: list[MucTemplate], keys: list[KeyTemplate]) -> Agreement:
+    """Pair one document's record templates with its key templates, then compare pairs."""
+    total = Agreement()
+    if not records or not keys:
+        return total
+    pairing = best_pairing(
+        pred_templates([r.template for r in records]),
+        pred_templates([k.as_template() for k in keys]),
+    )
+    for i, j in pairing.items():
+        total.add(compare(records[i], keys[j]))
+    return total
