@@ -25,6 +25,7 @@ NAMES = (
     "writers",
     "recorded",
     "quality",
+    "muc4",
     "peer",
 )
 

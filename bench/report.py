@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, memory, overhead, peer, quality, recorded, warm_cache, writers
+from bench import concurrency, memory, muc4, overhead, peer, quality, recorded, warm_cache, writers
 from bench.history import BEFORE, BEFORE_COMMIT, BEFORE_DATE, COMMITS, FIXES
 from bench.machine import Machine, describe
 
@@ -78,6 +78,8 @@ def run_all(plan: Plan, names: set[str], log: Callable[[str], None] = print) -> 
         _attempt(results, "quality_real", log, quality.measure_real)
         _attempt(results, "quality", log, quality.measure)
         _attempt(results, "quality_invented", log, quality.measure_invented)
+    if "muc4" in names:
+        _attempt(results, "muc4", log, muc4.measure)
     if "peer" in names:
         _attempt(results, "peer", log, lambda: peer.run(p.peer_n, p.concurrency))
     return results
@@ -106,6 +108,7 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
         "for orientation only and move with the machine's load.",
         "",
         *([*quality.render_real(fig["quality_real"]), ""] if fig.get("quality_real") else []),
+        *([*muc4.render(fig["muc4"]), ""] if fig.get("muc4") else []),
         "## Machine",
         "",
         f"- CPU: {m.cpu}, nproc {m.nproc}",

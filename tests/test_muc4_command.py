@@ -105,3 +105,20 @@ def test_pipeline_error_record_counts_as_failed(tmp_path: Path) -> None:
     assert code == 1
     (failed,) = json.loads(stdout)["failed"]
     assert failed["doc_id"] == "DEV-MUC3-0002" and failed["reason"].startswith("input:")
+
+
+def test_benchmarks_section_from_the_same_run(tmp_path: Path) -> None:
+    """`python -m bench` renders the MUC-4 section from `run_bench`; no data, no section."""
+    from bench import muc4 as bench_muc4
+
+    assert bench_muc4.measure(tmp_path / "absent") is None
+    fig = bench_muc4.measure(make_muc4(tmp_path / "muc4"))
+    assert fig is not None and fig.docs == 2 and fig.failed == 0
+    lines = bench_muc4.render(fig)
+    assert lines[0] == "## MUC-4 dev (2 real documents)"
+    start = lines.index("|---|---:|---:|---:|") + 1
+    assert [r.split(" | ")[0] for r in lines[start : start + 7]] == [
+        "| incident type",
+        *(f"| {r}" for r in ROLES),
+        "| **micro**",
+    ]
