@@ -9,28 +9,54 @@ metadata) are skipped when folders are walked.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as dt
-import fnmatch
+import io
 import itertools
 import json
+import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from pydantic import ValidationError
 
 from llm_extract.article import Article, make_doc_id
 from llm_extract.errors import InputError
+from llm_extract.html_text import html_to_text
+from llm_extract.sources import (
+    DEFAULT_GLOBS,
+    SKIPPED_PATTERNS,
+    STDIN,
+    Source,
+    discover,
+    is_skipped,
+    plan_sources,
+)
 
-DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.html", "*.htm", "*.jsonl")
-SKIPPED_PATTERNS: tuple[str, ...] = ("*.gold.json", "links.json", "*.md", "*.meta.json")
+__all__ = [
+    "DEFAULT_GLOBS",
+    "DEFAULT_MAX_BYTES",
+    "SKIPPED_PATTERNS",
+    "STDIN",
+    "BadInput",
+    "InputItem",
+    "NoInputsError",
+    "Reader",
+    "Source",
+    "discover",
+    "html_to_text",
+    "is_skipped",
+    "plan_sources",
+]
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-STDIN = "-"
 SIDECAR_SUFFIX = ".meta.json"
 _SNIFF_BYTES = 8192
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -52,105 +78,82 @@ class NoInputsError(InputError):
     """The paths given hold no article at all (a usage error, not a per-document one)."""
 
 
-def is_skipped(path: Path) -> bool:
-    """Gold files, link tables, notes and sidecars live beside articles but are not ones."""
-    return any(fnmatch.fnmatch(path.name, pattern) for pattern in SKIPPED_PATTERNS)
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
-def discover(paths: Iterable[str | Path], globs: Iterable[str] = DEFAULT_GLOBS) -> list[str]:
-    """Expand folders (recursively, by glob) into files; `-` stands for stdin.
-
-    Order is stable (sorted within each folder) so reruns see documents in the same order.
-    Paths that do not exist are kept: reading them yields a `BadInput`.
-    """
-    patterns = tuple(globs)
-    found: list[str] = []
-    seen: set[str] = set()
-    for raw in paths:
-        text = str(raw)
-        if text == STDIN:
-            candidates = [STDIN]
-        else:
-            path = Path(text)
-            if path.is_dir():
-                candidates = [
-                    str(p)
-                    for p in sorted(path.rglob("*"))
-                    if p.is_file()
-                    and not is_skipped(p)
-                    and any(fnmatch.fnmatch(p.name, g) for g in patterns)
-                ]
-            elif is_skipped(path):
-                candidates = []
-            else:
-                candidates = [text]
-        for candidate in candidates:
-            if candidate not in seen:
-                seen.add(candidate)
-                found.append(candidate)
-    return found
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page; script and style contents are dropped."""
-
-    _SKIP = frozenset({"script", "style", "noscript", "template"})
-    _BLOCK = frozenset(
-        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "article",
-         "section", "header", "footer", "title", "blockquote", "pre", "ul", "ol", "table"}
-    )  # fmt: skip
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Reduce HTML to its readable text: one paragraph per block, blank lines folded."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    paragraphs: list[str] = []
-    for line in lines:
-        if line:
-            paragraphs.append(line)
-    return "\n\n".join(paragraphs)
+def _bom_codec(head: bytes) -> str | None:
+    """The codec named by a UTF-16/32 byte-order mark at the start, if any."""
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), None)
 
 
 def _decode(data: bytes, where: str) -> str:
-    """UTF-8 text, or an `InputError` saying why the bytes are not an article."""
+    """UTF-8 (or BOM-marked UTF-16/32) text, or an `InputError` saying why it is not."""
     if not data.strip():
         raise InputError("empty file")
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise InputError("binary file (NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    codec = _bom_codec(data[:4])
+    if codec is not None:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"starts with a {codec} byte-order mark but is not {codec}") from exc
+    elif b"\x00" in data[:_SNIFF_BYTES]:
         raise InputError(
-            f"not UTF-8 (byte {exc.start}: {exc.reason}); re-encode it, e.g. "
-            f"iconv -f latin1 -t utf-8 {where}"
-        ) from exc
+            "binary file (NUL bytes), not text; if it is UTF-16 without a byte-order mark, "
+            f"re-encode it, e.g. iconv -f utf-16le -t utf-8 {where}"
+        )
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not UTF-8 (byte {exc.start}: {exc.reason}); re-encode it, e.g. "
+                f"iconv -f latin1 -t utf-8 {where}"
+            ) from exc
     if not text.strip():
         raise InputError("empty file")
     return text
+
+
+@dataclass(frozen=True)
+class _Oversized:
+    """A line longer than the limit: its first bytes and its size, never the whole line."""
+
+    head: bytes
+    size: int
+
+
+def _bounded_lines(readline: Callable[[int], bytes], limit: int) -> Iterator[bytes | _Oversized]:
+    """Lines of at most `limit` bytes; a longer line is skipped in chunks, so a 50 MB
+    line costs no more memory than the limit."""
+    while line := readline(limit + 1):
+        if len(line) <= limit or (line.endswith(b"\n") and len(line) == limit + 1):
+            yield line
+            continue
+        head, size = line[:256], len(line)
+        while not line.endswith(b"\n") and (line := readline(_CHUNK)):
+            size += len(line)
+        yield _Oversized(head, size)
+
+
+@contextlib.contextmanager
+def _utf8_readline(stream: IO[bytes]) -> Iterator[Callable[[int], bytes]]:
+    """`readline(limit)` giving UTF-8 bytes, also for a stream marked UTF-16/32."""
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(cast(Any, stream))
+    codec = _bom_codec(buffered.peek(4)[:4])
+    if codec is None:
+        yield buffered.readline
+        return
+    text = io.TextIOWrapper(buffered, encoding=codec, errors="replace", newline="")
+    try:
+        yield lambda limit: text.readline(limit).encode("utf-8")
+    finally:
+        text.detach()  # leave the caller's stream open
 
 
 def _as_date(value: Any, where: str) -> dt.date | None:
@@ -192,16 +195,34 @@ class Reader:
         self.max_bytes = max_bytes
         self._stdin = stdin
 
-    def read(self, sources: Iterable[str]) -> Iterator[InputItem]:
-        for source in sources:
-            yield from self.read_one(source)
+    def read(self, sources: Iterable[str | Source]) -> Iterator[InputItem]:
+        for _, item in self.read_located(sources):
+            yield item
 
-    def read_one(self, source: str) -> Iterator[InputItem]:
+    def read_located(self, sources: Iterable[str | Source]) -> Iterator[tuple[str, InputItem]]:
+        """Each item with where it came from (`path`, or `path:line` for JSONL), so a
+        repeated id can name both places."""
+        for source in sources:
+            if isinstance(source, Source):
+                yield from self.read_one_located(source.path, source.doc_id)
+            else:
+                yield from self.read_one_located(source)
+
+    def read_one(self, source: str, doc_id: str | None = None) -> Iterator[InputItem]:
+        """The article(s) of one source (default id: the file's stem)."""
+        for _, item in self.read_one_located(source, doc_id):
+            yield item
+
+    def read_one_located(
+        self, source: str, doc_id: str | None = None
+    ) -> Iterator[tuple[str, InputItem]]:
+        """The article(s) of one source with where each came from; `doc_id` is the id
+        `plan_sources` gave it (default: the file's stem)."""
         if source == STDIN:
             yield from self._read_stdin()
             return
         path = Path(source)
-        doc_id = path.stem
+        doc_id = doc_id or path.stem
         try:
             if not path.exists():
                 raise InputError("no such file")
@@ -209,8 +230,9 @@ class Reader:
                 raise InputError("is a directory")
             size = path.stat().st_size
             if path.suffix.lower() == ".jsonl":
-                with path.open("rb") as stream:  # line by line: memory flat for any size
-                    yield from self._read_jsonl(stream, source)
+                with path.open("rb") as stream, _utf8_readline(stream) as readline:
+                    lines = _bounded_lines(readline, self.max_bytes)  # memory flat for any size
+                    yield from self._read_jsonl(lines, source, doc_id)
                 return
             if size > self.max_bytes:
                 raise InputError(
@@ -218,10 +240,10 @@ class Reader:
                 )
             data = path.read_bytes()
         except InputError as exc:
-            yield BadInput(doc_id, source, str(exc))
+            yield source, BadInput(doc_id, source, str(exc))
             return
         except OSError as exc:
-            yield BadInput(doc_id, source, f"unreadable: {exc.strerror or exc}")
+            yield source, BadInput(doc_id, source, f"unreadable: {exc.strerror or exc}")
             return
         try:
             text = _decode(data, source)
@@ -231,7 +253,7 @@ class Reader:
                     raise InputError("HTML page has no text")
             meta = _sidecar(path)
             published = _as_date(meta.get("published"), source) or self.published
-            yield Article(
+            article = Article(
                 doc_id=str(meta.get("doc_id") or meta.get("id") or doc_id),
                 text=text,
                 published=published,
@@ -239,51 +261,69 @@ class Reader:
                 url=meta.get("url"),
             )
         except InputError as exc:
-            yield BadInput(doc_id, source, str(exc))
+            yield source, BadInput(doc_id, source, str(exc))
+            return
+        yield source, article
 
-    def _read_stdin(self) -> Iterator[InputItem]:
+    def _read_stdin(self) -> Iterator[tuple[str, InputItem]]:
         stream = self._stdin if self._stdin is not None else sys.stdin.buffer
-        head = stream.readline()
-        while head and not head.strip():
-            head = stream.readline()
-        if head.lstrip()[:1] == b"{":  # JSONL: stream it line by line
-            yield from self._read_jsonl(itertools.chain([head], stream), "<stdin>")
-            return
-        data = head + stream.read(self.max_bytes + 1 - len(head))
-        if len(data) > self.max_bytes:
-            yield BadInput("stdin", STDIN, f"over the {self.max_bytes}-byte limit (--max-bytes)")
-            return
+        with _utf8_readline(stream) as readline:
+            lines = _bounded_lines(readline, self.max_bytes)
+            head = next(lines, b"")
+            while isinstance(head, bytes) and head and not head.strip():
+                head = next(lines, b"")
+            first = head.head if isinstance(head, _Oversized) else head
+            if first.lstrip()[:1] == b"{":  # JSONL: stream it line by line
+                yield from self._read_jsonl(itertools.chain([head], lines), "<stdin>", "stdin")
+                return
+            data = b""
+            for line in itertools.chain([head], lines):
+                if isinstance(line, _Oversized) or len(data) + len(line) > self.max_bytes:
+                    limit = f"over the {self.max_bytes}-byte limit (--max-bytes)"
+                    yield STDIN, BadInput("stdin", STDIN, limit)
+                    return
+                data += line
         try:
             text = _decode(data, "<stdin>")
         except InputError as exc:
-            yield BadInput("stdin", STDIN, str(exc))
+            yield STDIN, BadInput("stdin", STDIN, str(exc))
             return
-        yield Article(doc_id=make_doc_id(text), text=text, published=self.published)
+        yield STDIN, Article(doc_id=make_doc_id(text), text=text, published=self.published)
 
-    def _read_jsonl(self, lines: Iterable[bytes], source: str) -> Iterator[InputItem]:
+    def _read_jsonl(
+        self, lines: Iterable[bytes | _Oversized], source: str, stem: str
+    ) -> Iterator[tuple[str, InputItem]]:
         """One article per line: `id` (or `doc_id`), `text`, optional published/source/url.
 
-        Read and decoded one line at a time, so a huge file never sits in memory.
+        Read and decoded one line at a time, so a huge file never sits in memory; a line
+        without a usable id is named `<stem>:<line>`.
         """
-        stem = Path(source).stem if source != "<stdin>" else "stdin"
         any_line = False
         for lineno, raw in enumerate(lines, start=1):
+            where = f"{source}:{lineno}"
+            fallback_id = f"{stem}:{lineno}"
+            if isinstance(raw, _Oversized):
+                any_line = True
+                reason = (
+                    f"line of {raw.size} bytes is over the {self.max_bytes}-byte limit "
+                    "(--max-bytes)"
+                )
+                yield where, BadInput(_head_id(raw.head) or fallback_id, where, reason)
+                continue
             if lineno == 1 and b"\x00" in raw[:_SNIFF_BYTES]:
-                yield BadInput(stem, source, "binary file (NUL bytes), not text")
+                yield source, BadInput(stem, source, "binary file (NUL bytes), not text")
                 return
             if not raw.strip():
                 continue
             any_line = True
-            where = f"{source}:{lineno}"
-            fallback_id = f"{stem}:{lineno}"
             line = ""
             try:
                 line = _decode(raw, where)
-                yield self._jsonl_article(line, where)
+                yield where, self._jsonl_article(line, where)
             except InputError as exc:
-                yield BadInput(_line_id(line) or fallback_id, where, str(exc))
+                yield where, BadInput(_line_id(line) or fallback_id, where, str(exc))
         if not any_line:
-            yield BadInput(stem, source, "empty file")
+            yield source, BadInput(stem, source, "empty file")
 
     def _jsonl_article(self, line: str, where: str) -> Article:
         if len(line.encode("utf-8")) > self.max_bytes:
@@ -322,3 +362,12 @@ def _line_id(line: str) -> str | None:
         value = row.get("id", row.get("doc_id"))
         return str(value) if value else None
     return None
+
+
+_HEAD_ID = re.compile(rb'^\s*\{\s*"(?:doc_)?id"\s*:\s*"([^"\\]{1,200})"')
+
+
+def _head_id(head: bytes) -> str | None:
+    """The id of an over-long JSONL line, when it comes first (only its head is kept)."""
+    match = _HEAD_ID.match(head)
+    return match.group(1).decode("utf-8", errors="replace") if match else None

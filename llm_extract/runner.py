@@ -8,6 +8,7 @@ configuration problem or an empty input set stops the run before it starts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,19 +18,29 @@ from typing import IO, Protocol
 
 from llm_extract.article import Article
 from llm_extract.context import RateLimiter
-from llm_extract.errors import RunAbortedError
+from llm_extract.errors import InputError, RunAbortedError
 from llm_extract.extract import Extractor, error_result, run_sync
 from llm_extract.models import ExtractionResult
+from llm_extract.output_guard import (
+    OutputError,
+    OutputFormat,
+    check_existing,
+    describe_os_error,
+    infer_format,
+    output_lock,
+)
 from llm_extract.readers import (
     DEFAULT_GLOBS,
     DEFAULT_MAX_BYTES,
     BadInput,
+    InputItem,
     NoInputsError,
     Reader,
-    discover,
+    Source,
+    plan_sources,
 )
 from llm_extract.settings import Settings
-from llm_extract.writers import OutputFormat, ResultWriter, open_writer
+from llm_extract.writers import ResultWriter, open_writer
 
 
 @dataclass(frozen=True)
@@ -45,12 +56,13 @@ class FailedDoc:
 class RunSummary:
     """What a run did, counted as results arrive (so progress can show it live)."""
 
-    total: int = 0  # documents this run will process (after resume and duplicates)
+    total: int = 0  # documents this run will process (after resume)
+    streaming: bool = False  # stdin: the total is only known at the end
     docs: int = 0
     ok: int = 0
     failed: list[FailedDoc] = field(default_factory=list)
     resumed: int = 0  # already in the output, skipped
-    duplicates: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # also error records in `failed`
     events: int = 0
     actors: int = 0
     casualties: int = 0
@@ -105,19 +117,31 @@ def input_error(bad: BadInput) -> ExtractionResult:
     return error_result(bad.doc_id, bad.error(), None, stage="input")
 
 
+def duplicate_error(doc_id: str, first: str, again: str) -> ExtractionResult:
+    """The error record for a second document with an id already used in this run."""
+    message = (
+        f"duplicate doc id {doc_id!r}: {again} has the id of {first}; not run "
+        "(give each document its own id)"
+    )
+    return error_result(doc_id, InputError(message), None, stage="input")
+
+
 @dataclass
 class BatchRun:
     """One batch: where articles come from, where results go, and how fast to ask.
 
     `max_bytes`, `rpm` and `globs` are run options rather than `Settings` fields: they
-    shape the batch, not what is sent to the model or cached.
+    shape the batch, not what is sent to the model or cached. An existing output is
+    continued only with `resume` and replaced only with `overwrite`; `fmt` defaults to
+    the output's extension.
     """
 
     inputs: Sequence[str | Path]
     settings: Settings = field(default_factory=Settings)
     output: Path | None = None
-    fmt: OutputFormat = "jsonl"
+    fmt: OutputFormat | None = None
     resume: bool = False
+    overwrite: bool = False
     rpm: float | None = None
     globs: Iterable[str] = DEFAULT_GLOBS
     published: dt.date | None = None
@@ -127,23 +151,30 @@ class BatchRun:
     stdin: IO[bytes] | None = None
     stdout: IO[str] | None = None
 
-    def sources(self) -> list[str]:
-        """The files (and `-`) this run reads; none at all is a usage error."""
-        found = discover(self.inputs, self.globs)
+    def planned_sources(self) -> list[Source]:
+        """The files (and `-`) this run reads, with their ids; none is a usage error."""
+        found = plan_sources(self.inputs, self.globs)
         if self.output is not None:  # never read our own output back as articles
             own = self.output.resolve()
-            found = [p for p in found if p == "-" or Path(p).resolve() != own]
+            found = [s for s in found if s.path == "-" or Path(s.path).resolve() != own]
         if not found:
             shown = ", ".join(str(p) for p in self.inputs) or "(none given)"
             patterns = ", ".join(self.globs)
             raise NoInputsError(f"no input files found in {shown} (looked for {patterns})")
         return found
 
+    def sources(self) -> list[str]:
+        """The paths of `planned_sources` (engines that read files themselves use these)."""
+        return [source.path for source in self.planned_sources()]
+
     async def arun(self) -> RunSummary:
-        """Run the batch; raises only for configuration or usage problems."""
-        sources = self.sources()
+        """Run the batch; raises only for configuration, usage or output problems."""
+        sources = self.planned_sources()
         if self.resume and self.output is None:
             raise NoInputsError("--resume needs an output file (-o)")
+        if self.resume and self.overwrite:
+            raise NoInputsError("--resume and --overwrite are exclusive")
+        fmt = infer_format(self.output, self.fmt)
         extractor = self.extractor or Extractor(self.settings)
         if self.rpm:  # enforced per request, where requests are made
             extractor.rate_limiter = RateLimiter(self.rpm)
@@ -151,15 +182,14 @@ class BatchRun:
         summary = RunSummary()
         reader = Reader(published=self.published, max_bytes=self.max_bytes, stdin=self.stdin)
         try:
-            with open_writer(
-                self.output, self.fmt, resume=self.resume, stream=self.stdout
-            ) as writer:
-                counted = "-" not in sources  # stdin cannot be read twice
-                if counted:
-                    self._count(reader.read(sources), writer, summary)
+            with self._open_output(fmt) as writer:
+                summary.streaming = "-" in [s.path for s in sources]  # stdin: read once
+                if not summary.streaming:
+                    self._count(reader.read_located(sources), writer, summary)
                 if self.listener:
                     self.listener.started(summary)
-                articles = self._stream(reader.read(sources), writer, summary, started, counted)
+                items = reader.read_located(sources)
+                articles = self._stream(items, writer, summary, started)
                 async for result in extractor.aextract_many(articles):
                     self._record(result, writer, summary, started)
         finally:
@@ -177,45 +207,61 @@ class BatchRun:
             raise stopped
         return summary
 
+    @contextlib.contextmanager
+    def _open_output(self, fmt: OutputFormat) -> Iterator[ResultWriter]:
+        """The writer, under the output's lock, after the no-truncation checks."""
+        path = self.output
+        if path is None:
+            with open_writer(None, fmt, stream=self.stdout) as writer:
+                yield writer
+            return
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(output_lock(path))
+                check_existing(path, fmt, resume=self.resume, overwrite=self.overwrite)
+                writer = stack.enter_context(open_writer(path, fmt, resume=self.resume))
+            except OSError as exc:
+                raise OutputError(describe_os_error(exc, path)) from exc
+            yield writer
+
     def _count(
-        self, items: Iterable[Article | BadInput], writer: ResultWriter, summary: RunSummary
+        self, items: Iterable[tuple[str, InputItem]], writer: ResultWriter, summary: RunSummary
     ) -> None:
-        """A first pass that keeps only ids: how many documents to run, resumed, repeated."""
+        """A first pass that keeps only ids: how many documents to run and how many the
+        output already has (a repeated id counts: it becomes an error record)."""
         seen: set[str] = set()
-        for item in items:
-            if item.doc_id in writer.done:
+        for _, item in items:
+            if item.doc_id in writer.done and item.doc_id not in seen:
                 summary.resumed += 1
-            elif item.doc_id in seen:
-                summary.duplicates.append(item.doc_id)
             else:
-                seen.add(item.doc_id)
                 summary.total += 1
+            seen.add(item.doc_id)
 
     def _stream(
         self,
-        items: Iterable[Article | BadInput],
+        items: Iterable[tuple[str, InputItem]],
         writer: ResultWriter,
         summary: RunSummary,
         started: float,
-        counted: bool,
     ) -> Iterator[Article]:
         """Articles to run, read lazily so memory stays flat however long the input is.
 
-        Documents the output already has and ids seen earlier this run are skipped; a bad
-        input becomes its error record as it is met.
+        Documents the output already has are skipped; a bad input, or a second document
+        with an id seen earlier this run, becomes its error record as it is met.
         """
-        seen: set[str] = set()
-        for item in items:
-            if item.doc_id in seen:
-                if not counted:
-                    summary.duplicates.append(item.doc_id)
+        seen: dict[str, str] = {}
+        for where, item in items:
+            first = seen.get(item.doc_id)
+            if first is not None:
+                summary.duplicates.append(item.doc_id)
+                summary.total += int(summary.streaming)
+                self._record(duplicate_error(item.doc_id, first, where), writer, summary, started)
                 continue
+            seen[item.doc_id] = where
             if item.doc_id in writer.done:
-                summary.resumed += 0 if counted else 1
+                summary.resumed += int(summary.streaming)
                 continue
-            seen.add(item.doc_id)
-            if not counted:
-                summary.total += 1
+            summary.total += int(summary.streaming)
             if isinstance(item, BadInput):
                 self._record(input_error(item), writer, summary, started)
             else:
@@ -228,7 +274,13 @@ class BatchRun:
         summary: RunSummary,
         started: float,
     ) -> None:
-        writer.write(result)
+        try:
+            writer.write(result)
+        except OSError as exc:
+            raise OutputError(
+                f"{describe_os_error(exc, self.output)}; the documents written so far are "
+                "kept: rerun with --resume"
+            ) from exc
         summary.add(result)
         summary.elapsed_s = time.perf_counter() - started
         if result.error and result.error.stage == RunAbortedError.stage:

@@ -12,14 +12,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from llm_extract.errors import ConfigurationError
 
 DEFAULT_CONFIG_FILE = "llm-extract.toml"
 
@@ -119,8 +122,43 @@ class Settings(BaseSettings):
         return os.environ.get(self.api_key_env) if self.api_key_env else None
 
     def masked(self) -> dict[str, Any]:
-        """Effective settings for display, with the key shown only as set/unset."""
+        """Effective settings for display, with the key shown only as set/unset and any
+        password in `base_url` (`https://user:secret@host/v1`) masked."""
         data = self.model_dump(mode="json")
+        if self.base_url:
+            data["base_url"] = mask_url(self.base_url)
         if self.api_key_env:
             data["api_key"] = "***set***" if self.api_key() else "(unset)"
         return data
+
+
+def mask_url(url: str) -> str:
+    """`url` with the password of its userinfo (and a lone user token) replaced by ***."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, has_password, _ = userinfo.partition(":")
+    shown = f"{user}:***" if has_password else "***"
+    return urlunsplit(parts._replace(netloc=f"{shown}@{host}"))
+
+
+def load_settings(**given: Any) -> Settings:
+    """`Settings` from the options given (None means not given) over env and TOML.
+
+    Every way loading can fail becomes a `ConfigurationError` with one line to show.
+    """
+    overrides = {k: v for k, v in given.items() if v is not None}
+    config = os.environ.get("LLM_EXTRACT_CONFIG", DEFAULT_CONFIG_FILE)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        where = f" (check {config} and LLM_EXTRACT_* variables)" if Path(config).is_file() else ""
+        raise ConfigurationError(f"invalid settings: {problems}{where}") from exc
+    except ValueError as exc:  # tomllib.TOMLDecodeError (tomli's on 3.10) is a ValueError
+        raise ConfigurationError(f"{config} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {config}: {exc.strerror or exc}") from exc

@@ -4,7 +4,9 @@ Every format is appended to, one write and one fsync per document, so a run of a
 costs the same per document and a killed run loses at most the document in flight:
 
 - JSONL (the default) appends one whole line per document.
-- CSV appends the document's rows (the header is written when the file is created).
+- CSV appends the document's rows (the header is written when the file is created): one
+  per event, or one trace row for a document that failed or had no events, so every
+  document leaves a trace. Cells that a spreadsheet would run as a formula are quoted.
 - JSON keeps the array closed: each document overwrites the closing bracket with
   `,<record>` and a new closing bracket, so the file parses after every document.
 
@@ -19,27 +21,33 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
 from pydantic import ValidationError
 
 from llm_extract.acled import ACLED_COLUMNS, doc_id_of, document_rows
 from llm_extract.models import ExtractionResult
+from llm_extract.output_guard import FORMATS, OutputFormat, infer_format, new_file_mode
 
-OutputFormat = Literal["jsonl", "json", "csv", "parquet"]
-FORMATS: tuple[OutputFormat, ...] = ("jsonl", "json", "csv", "parquet")
+__all__ = ["CSV_COLUMNS", "FORMATS", "OutputFormat", "atomic_write_text", "open_writer"]
+
+# ACLED's columns, then the trace: which document, and whether it gave events or failed.
+CSV_COLUMNS: tuple[str, ...] = (*ACLED_COLUMNS, "doc_id", "status", "error")
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace `path` with `text` so readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600; outputs follow the umask like the run log
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -234,20 +242,63 @@ class JsonWriter(ResultWriter):
         out.flush()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting `=`, `+`, `-`, `@`, tab or CR
+    (a formula to Excel and LibreOffice) gets a leading `'`; numbers stay numbers.
+    A cell already starting with `'` gets one more, so `restore` can undo it exactly."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise` (for rows read back on resume)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def result_rows(result: ExtractionResult) -> list[dict[str, str]]:
+    """A document's CSV rows: one per event, or one trace row if it failed or had none."""
+    doc_id = result.doc_id
+    if result.ok and result.document is not None and result.document.events:
+        return [
+            {**row, "doc_id": doc_id, "status": "ok", "error": ""}
+            for row in document_rows(result.document)
+        ]
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row["doc_id"] = doc_id
+    if result.ok:
+        row["status"] = "no_events"
+    else:
+        err = result.error
+        row["status"] = "error"
+        row["error"] = f"{err.stage}: {err.type}: {err.message}" if err else "no error recorded"
+    return [row]
+
+
 def _csv_text(rows: list[dict[str, str]], *, header: bool) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     if header:
         writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
-class CsvWriter(ResultWriter):
-    """ACLED-style CSV, one row per event (documents without events add no row).
+def _row_doc_id(row: dict[str, str]) -> str:
+    return row["doc_id"] or doc_id_of(row["event_id_cnty"])
 
-    Resuming recognises a document by its rows, so a finished document that had no
-    events runs again; with the cache on that costs nothing and adds no row.
+
+class CsvWriter(ResultWriter):
+    """ACLED-style CSV plus trace columns (`doc_id`, `status`, `error`): one row per
+    event, one `no_events` or `error` row for a document without events.
+
+    Resuming keeps the rows of finished documents (`ok` and `no_events`) and drops
+    `error` rows, whose documents run again. Files written before the trace columns
+    existed are read too (their rows are all events).
     """
 
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
@@ -267,21 +318,27 @@ class CsvWriter(ResultWriter):
         text = path.read_text(encoding="utf-8", errors="replace")
         reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = [
-            {c: row.get(c) or "" for c in ACLED_COLUMNS}
+            {c: restore(row.get(c) or "") for c in CSV_COLUMNS}
             for row in reader
-            if row.get("event_id_cnty") and None not in row.values() and None not in row
+            if None not in row.values() and None not in row
         ]
+        rows = [r for r in rows if r["doc_id"] or r["event_id_cnty"]]
+        total = len({_row_doc_id(r) for r in rows})
         if rows and not text.endswith("\n"):
-            torn = doc_id_of(rows[-1]["event_id_cnty"])
-            rows = [r for r in rows if doc_id_of(r["event_id_cnty"]) != torn]
-        self.done = {doc_id_of(row["event_id_cnty"]) for row in rows}
+            torn = _row_doc_id(rows[-1])
+            rows = [r for r in rows if _row_doc_id(r) != torn]
+        for row in rows:
+            row["doc_id"] = _row_doc_id(row)
+            row["status"] = row["status"] or "ok"
+        rows = [r for r in rows if r["status"] in ("ok", "no_events")]
+        self.done = {r["doc_id"] for r in rows}
+        self.dropped_on_resume = total - len(self.done)
         return rows
 
     def write(self, result: ExtractionResult) -> None:
-        rows = document_rows(result.document) if result.ok and result.document else []
+        rows = result_rows(result)
         if self._file is not None:
-            if rows:
-                self._file.append(_csv_text(rows, header=False))
+            self._file.append(_csv_text(rows, header=False))
             return
         out = self._stream or sys.stdout
         out.write(_csv_text(rows, header=not self._header_done))
@@ -300,12 +357,14 @@ class CsvWriter(ResultWriter):
 
 def open_writer(
     path: Path | None,
-    fmt: OutputFormat = "jsonl",
+    fmt: OutputFormat | None = "jsonl",
     *,
     resume: bool = False,
     stream: IO[str] | None = None,
 ) -> ResultWriter:
-    """A writer for `fmt`; with no path it writes to `stream` (default stdout)."""
+    """A writer for `fmt` (None: from the path's extension); with no path it writes to
+    `stream` (default stdout)."""
+    fmt = infer_format(path, fmt)
     if fmt == "parquet":  # its own module: pyarrow is an optional extra
         from llm_extract.parquet import ParquetWriter
 

@@ -125,7 +125,7 @@ def test_csv_output_uses_acled_columns(runner: CliRunner, corpus: Path, tmp_path
     with out.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-    assert reader.fieldnames == list(ACLED_COLUMNS)
+    assert reader.fieldnames == [*ACLED_COLUMNS, "doc_id", "status", "error"]
     by_doc = {r["event_id_cnty"].split(":")[0]: r for r in rows}
     assert sorted(by_doc) == ["doc0", "doc1", "doc2"]
     assert by_doc["doc0"]["notes"] == SENTENCES[0]
@@ -156,18 +156,6 @@ def test_resume_skips_ok_documents_and_retries_errors(
     assert sorted(r.doc_id for r in final) == ["doc0", "doc1", "doc2", "flaky_fail"]
     assert all(r.ok for r in final)
     assert "already done" in err
-
-
-def test_duplicate_doc_ids_are_written_once(
-    runner: CliRunner, corpus: Path, tmp_path: Path
-) -> None:
-    batch = tmp_path / "more.jsonl"
-    batch.write_text(json.dumps({"id": "doc1", "text": "Same id, other text."}) + "\n")
-    out = tmp_path / "out.jsonl"
-    code, _, err = run(runner, str(corpus), str(batch), "-o", str(out))
-    assert code == 0
-    assert sorted(r.doc_id for r in results(out)) == ["doc0", "doc1", "doc2"]
-    assert "duplicate" in err and "doc1" in err
 
 
 def test_stdin_input(runner: CliRunner) -> None:
@@ -321,7 +309,7 @@ def test_rerun_with_cache_asks_the_backend_nothing(
 def test_output_inside_an_input_folder_is_not_read_back(runner: CliRunner, corpus: Path) -> None:
     out = corpus / "out.jsonl"
     assert run(runner, str(corpus), "-o", str(out))[0] == 0
-    code, _, err = run(runner, str(corpus), "-o", str(out))  # now out.jsonl exists
+    code, _, err = run(runner, str(corpus), "-o", str(out), "--overwrite")  # out.jsonl exists
     assert code == 0, err
     assert sorted(r.doc_id for r in results(out)) == ["doc0", "doc1", "doc2"]
 
@@ -346,7 +334,7 @@ def test_max_bytes_and_glob_options(runner: CliRunner, corpus: Path, tmp_path: P
         r.error and r.error.stage == "input" and "20-byte" in r.error.message for r in results(out)
     )
     (corpus / "page.htm").write_text("<script>x()</script><p>Rebels shelled Salma.</p>")
-    code, _, err = run(runner, str(corpus), "-o", str(out), "--glob", "*.htm")
+    code, _, err = run(runner, str(corpus), "-o", str(out), "--glob", "*.htm", "--overwrite")
     assert code == 0, err
     (only,) = results(out)
     assert only.doc_id == "page" and only.events[0].evidence == ["Rebels shelled Salma."]

@@ -118,10 +118,12 @@ def test_gold_documents_export_to_csv_readable_by_dictreader(tmp_path: Path) -> 
     with out.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-        assert reader.fieldnames == list(ACLED_COLUMNS)
-    assert len(rows) == sum(len(d.events) for d in docs)
-    assert all(r["event_type"] and r["notes"] for r in rows)
-    assert not any(r["event_id_cnty"].startswith("broken") for r in rows)
+        assert reader.fieldnames == [*ACLED_COLUMNS, "doc_id", "status", "error"]
+    events = [r for r in rows if r["status"] == "ok"]
+    assert len(events) == sum(len(d.events) for d in docs)
+    assert all(r["event_type"] and r["notes"] for r in events)
+    (trace,) = [r for r in rows if r["doc_id"] == "broken"]
+    assert (trace["status"], trace["event_id_cnty"]) == ("error", "")
 
 
 def test_jsonl_resume_keeps_ok_drops_errors_broken_lines_and_duplicates(tmp_path: Path) -> None:
@@ -257,7 +259,11 @@ def test_stdout_csv_streams_header_once(tmp_path: Path) -> None:
         writer.write(failed("d2"))
         writer.write(ok("d3", sample_document().model_copy(update={"doc_id": "d3"})))
     rows = list(csv.DictReader(stream.getvalue().splitlines()))
-    assert [r["event_id_cnty"] for r in rows] == ["d1:e1", "d3:e1"]
+    assert [(r["event_id_cnty"], r["status"]) for r in rows] == [
+        ("d1:e1", "ok"),
+        ("", "error"),
+        ("d3:e1", "ok"),
+    ]
     empty = io.StringIO()
     with open_writer(None, "json", stream=empty):
         pass

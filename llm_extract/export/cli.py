@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from llm_extract.cli_errors import usage_error
+from llm_extract.cli_errors import safe_text, usage_error
 from llm_extract.consolidate import consolidate, links
 from llm_extract.evaluate.loading import load_predictions
 from llm_extract.export.geojson import to_geojson
@@ -32,21 +32,41 @@ def _load(run: Path) -> list[Document]:
         raise usage_error(f"{run} does not exist", err)
     docs, issues = load_predictions(run)
     for issue in issues:
-        err.print(f"{issue.where()}: {issue.message}", markup=False, highlight=False)
+        err.print(safe_text(f"{issue.where()}: {issue.message}"), markup=False, highlight=False)
     if not docs:
         raise usage_error(f"no document could be loaded from {run}", err)
     return [docs[k] for k in sorted(docs)]
 
 
+def text_path(directory: Path, doc_id: str) -> Path | None:
+    """`<dir>/<doc_id>.txt`, or None where the id would lead out of `dir`.
+
+    Doc ids come from the run file, which anyone may have written: an id such as
+    `../../etc/passwd` or `/etc/passwd` must not make the page embed that file.
+    """
+    root = directory.resolve()
+    path = (directory / f"{doc_id}.txt").resolve()
+    if "\x00" in doc_id or not path.is_relative_to(root):
+        return None
+    return path
+
+
 def read_texts(directory: Path | None, doc_ids: list[str]) -> dict[str, str]:
-    """`<dir>/<doc_id>.txt` for each document that has one."""
+    """`<dir>/<doc_id>.txt` for each document that has one inside `dir`."""
     if directory is None:
         return {}
     out: dict[str, str] = {}
     for doc_id in doc_ids:
-        path = directory / f"{doc_id}.txt"
-        if path.is_file():
-            out[doc_id] = path.read_text(encoding="utf-8")
+        path = text_path(directory, doc_id)
+        if path is None:
+            Console(stderr=True).print(
+                f"warning: doc id {doc_id!r} points outside {directory}; its text is not read",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        elif path.is_file():
+            out[doc_id] = path.read_text(encoding="utf-8", errors="replace")
     return out
 
 
@@ -54,7 +74,10 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from exc
         Console(stderr=True).print(f"wrote {out}", markup=False, highlight=False)
 
 

@@ -1,0 +1,196 @@
+"""`llm-extract run`: parse the options, build a `BatchRun`, show progress, set the exit
+code (0 all ok, 1 some documents failed, 2 usage or configuration, 130 interrupted)."""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from llm_extract.cli_errors import parse_date, usage_error
+from llm_extract.cli_progress import PlainProgress, RichProgress, print_summary
+from llm_extract.errors import ConfigurationError, InputError
+from llm_extract.output_guard import OutputError
+from llm_extract.readers import DEFAULT_GLOBS, DEFAULT_MAX_BYTES
+from llm_extract.runner import BatchRun
+from llm_extract.settings import load_settings
+
+EXIT_OK = 0
+EXIT_FAILED_DOCS = 1
+EXIT_INTERRUPTED = 130
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class Strategy(str, Enum):
+    single = "single"
+    sentences = "sentences"
+
+
+class Arbiter(str, Enum):
+    code = "code"
+    model = "model"
+
+
+def run_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (recursive), JSONL (id, text, ...) or - for stdin."),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Output format (default: from the -o extension, .csv/.json/.jsonl, else jsonl).",
+        ),
+    ] = None,
+    glob: Annotated[
+        list[str] | None,
+        typer.Option("--glob", help=f"File pattern inside folders (default: {DEFAULT_GLOBS})."),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication date YYYY-MM-DD.")
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue the output: skip documents already ok in it."),
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an existing output file.")
+    ] = False,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", help="Requests in flight.")
+    ] = None,
+    rpm: Annotated[
+        float | None, typer.Option("--rpm", help="At most this many model requests a minute.")
+    ] = None,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    backend: Annotated[str | None, typer.Option("--backend", help="Backend profile.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="tools, json_schema or json_object.")
+    ] = None,
+    api_key_env: Annotated[
+        str | None, typer.Option("--api-key-env", help="Env var holding the API key.")
+    ] = None,
+    temperature: Annotated[float | None, typer.Option("--temperature")] = None,
+    prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt template id.")] = None,
+    strategy: Annotated[
+        Strategy | None,
+        typer.Option("--strategy", help="single or sentences (default: the backend's)."),
+    ] = None,
+    arbiter: Annotated[
+        Arbiter | None,
+        typer.Option("--arbiter", help="sentences: who wins when model and rules disagree."),
+    ] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    keep_ungrounded: Annotated[
+        bool,
+        typer.Option("--keep-ungrounded", help="Keep (and flag) records not found in the text."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Every document and warning.")
+    ] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local: one process; ray: a Ray cluster.")
+    ] = Engine.local,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster to join (default: local).")
+    ] = None,
+) -> None:
+    """Extract records from many articles; results are written as each document finishes."""
+    err = Console(stderr=True)
+    if quiet and verbose:
+        raise usage_error("--quiet and --verbose are exclusive")
+    if rpm is not None and rpm <= 0:
+        raise usage_error(f"--rpm must be positive, got {rpm}")
+    if max_bytes <= 0:
+        raise usage_error(f"--max-bytes must be positive, got {max_bytes}")
+    if resume and output is None:
+        raise usage_error("--resume needs an output file (-o)")
+    if resume and overwrite:
+        raise usage_error("--resume and --overwrite are exclusive")
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    day = parse_date(published, "--published")
+    try:
+        settings = load_settings(
+            backend=backend,
+            base_url=base_url,
+            model=model,
+            mode=mode,
+            api_key_env=api_key_env,
+            temperature=temperature,
+            prompt=prompt,
+            strategy=strategy.value if strategy else None,
+            arbiter=arbiter.value if arbiter else None,
+            cache_dir=cache_dir,
+            cache=False if no_cache else None,
+            keep_ungrounded=True if keep_ungrounded else None,
+            concurrency=concurrency,
+        )
+    except ConfigurationError as exc:
+        raise usage_error(str(exc)) from exc
+
+    listener: PlainProgress | RichProgress | None = None
+    if not quiet:
+        listener = RichProgress(err, verbose) if err.is_terminal else PlainProgress(err, verbose)
+    run_class: type[BatchRun] = BatchRun
+    engine_kwargs: dict[str, Any] = {}
+    if engine is Engine.ray:
+        from llm_extract.ray import RayRun
+
+        run_class, engine_kwargs = RayRun, {"ray_address": ray_address}
+    batch = run_class(
+        **engine_kwargs,
+        inputs=inputs,
+        settings=settings,
+        output=output,
+        fmt=fmt.value if fmt else None,
+        resume=resume,
+        overwrite=overwrite,
+        rpm=rpm,
+        globs=tuple(glob) if glob else DEFAULT_GLOBS,
+        published=day,
+        max_bytes=max_bytes,
+        listener=listener,
+    )
+    try:
+        summary = batch.run()
+    except (ConfigurationError, InputError, OutputError) as exc:
+        raise usage_error(str(exc), err) from exc
+    except KeyboardInterrupt:
+        err.print(
+            "interrupted; finished documents are saved. Rerun with --resume to finish.",
+            markup=False,
+        )
+        raise typer.Exit(code=EXIT_INTERRUPTED) from None
+    finally:
+        if isinstance(listener, RichProgress):
+            listener.stop()
+    print_summary(err, summary, output, quiet)
+    raise typer.Exit(code=EXIT_OK if summary.all_ok else EXIT_FAILED_DOCS)
