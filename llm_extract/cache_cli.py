@@ -12,21 +12,28 @@ from rich.console import Console
 from rich.table import Table
 
 from llm_extract.cache import ResultCache
+from llm_extract.cli_errors import usage_error
+from llm_extract.errors import ConfigurationError
 from llm_extract.runlog import query
+from llm_extract.settings import Settings, load_settings
 
 cache_app = typer.Typer(help="Inspect or empty the result cache.", no_args_is_help=True)
 
 
-def _settings_dir() -> Path | None:
-    from llm_extract.settings import Settings
+def _settings() -> Settings:
+    """The settings, or one `error:` line and exit 2 (a broken llm-extract.toml)."""
+    try:
+        return load_settings()
+    except ConfigurationError as exc:
+        raise usage_error(str(exc)) from exc
 
-    return Settings().cache_dir
+
+def _settings_dir() -> Path | None:
+    return _settings().cache_dir
 
 
 def _settings_runlog() -> Path | None:
-    from llm_extract.settings import Settings
-
-    return Settings().runlog_path
+    return _settings().runlog_path
 
 
 CacheDir = Annotated[

@@ -276,13 +276,16 @@ class Reader:
             if first.lstrip()[:1] == b"{":  # JSONL: stream it line by line
                 yield from self._read_jsonl(itertools.chain([head], lines), "<stdin>", "stdin")
                 return
-            data = b""
+            parts: list[bytes] = []
+            size = 0
             for line in itertools.chain([head], lines):
-                if isinstance(line, _Oversized) or len(data) + len(line) > self.max_bytes:
+                size += line.size if isinstance(line, _Oversized) else len(line)
+                if isinstance(line, _Oversized) or size > self.max_bytes:
                     limit = f"over the {self.max_bytes}-byte limit (--max-bytes)"
                     yield STDIN, BadInput("stdin", STDIN, limit)
                     return
-                data += line
+                parts.append(line)
+            data = b"".join(parts)
         try:
             text = _decode(data, "<stdin>")
         except InputError as exc:

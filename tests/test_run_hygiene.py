@@ -107,9 +107,10 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
     rows = csv_rows(out)
     bad = [(r["doc_id"], c, v) for r in rows for c, v in r.items() if v.startswith(formula)]
     assert bad == []
-    assert [r["doc_id"] for r in rows] == [f"'{evil}", "'+cmd", "'\tx"]
-    assert rows[0]["source"] == "'@SUM(1+1)"
-    assert rows[1]["notes"] == "'-2 killed in clashes."
+    by_id = {r["doc_id"]: r for r in rows}  # rows come in completion order
+    assert sorted(by_id) == sorted([f"'{evil}", "'+cmd", "'\tx"])
+    assert by_id[f"'{evil}"]["source"] == "'@SUM(1+1)"
+    assert by_id["'+cmd"]["notes"] == "'-2 killed in clashes."
     # Negative numbers stay numbers, and resume reads the ids back unquoted.
     doc = Document.model_validate_json(
         next((Path(__file__).parents[1] / "seeds" / "gold").glob("*.gold.json")).read_text()
@@ -263,7 +264,14 @@ def test_broken_config_file_is_one_line_and_exit_2(
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "d.txt").write_text("Rebels shelled Salma.")
-    for argv in (["run", str(corpus)], ["config"], ["prompts", "show", str(corpus / "d.txt")]):
+    commands = (
+        ["run", str(corpus)],
+        ["config"],
+        ["prompts", "show", str(corpus / "d.txt")],
+        ["cache", "stats"],
+        ["logs"],
+    )
+    for argv in commands:
         res = CliRunner().invoke(app, argv)
         assert res.exit_code == 2, (argv, res.output)
         (line,) = res.stderr.splitlines()

@@ -113,7 +113,12 @@ def eval_command(
         return
     pred_issues: list[LoadIssue] = []
     if run:
-        pred_docs = extract_gold_articles(gold_docs, texts, backend)
+        from llm_extract.errors import ConfigurationError
+
+        try:
+            pred_docs = extract_gold_articles(gold_docs, texts, backend)
+        except ConfigurationError as exc:
+            raise usage_error(str(exc)) from exc
     else:
         assert pred is not None
         pred_docs, pred_issues = load_predictions(pred)
@@ -144,9 +149,9 @@ def extract_gold_articles(
     """Run the configured extractor over the gold articles (the `--run` path)."""
     from llm_extract.article import Article
     from llm_extract.extract import Extractor, run_sync
-    from llm_extract.settings import Settings
+    from llm_extract.settings import load_settings
 
-    settings = Settings(backend=backend) if backend else Settings()
+    settings = load_settings(backend=backend)
     extractor = Extractor(settings)
     articles = [
         Article(doc_id=d, text=texts[d], published=g.published, source=g.source)
