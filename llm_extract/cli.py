@@ -2,7 +2,7 @@
 in library modules (runner, readers, writers, schemas, prompts).
 
 Exit codes: 0 every document succeeded, 1 some documents failed (listed in the summary),
-2 usage or configuration error, 130 interrupted (rerun with --resume to finish).
+2 usage, configuration or output error (nothing lost), 130 interrupted (rerun with --resume).
 """
 
 from __future__ import annotations

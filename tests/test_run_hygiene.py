@@ -255,6 +255,36 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert line.startswith("error: cannot write")
 
 
+def test_a_write_failing_mid_run_is_exit_2_and_keeps_what_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llm_extract import writers
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for n in range(4):
+        (corpus / f"d{n}.txt").write_text(f"Rebels shelled village {n}. More text.")
+    real = writers.DurableFile.append
+    calls = []
+
+    def append(self: writers.DurableFile, text: str) -> None:
+        calls.append(text)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real(self, text)
+
+    monkeypatch.setattr(writers.DurableFile, "append", append)
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(str(corpus), "-o", str(out), "-q", "--concurrency", "1")
+    assert code == 2
+    (line,) = err.splitlines()
+    assert "No space left on device" in line and "--resume" in line
+    assert len(out.read_text().splitlines()) == 2
+    monkeypatch.setattr(writers.DurableFile, "append", real)
+    assert run(str(corpus), "-o", str(out), "-q", "--resume")[0] == 0
+    assert len(out.read_text().splitlines()) == 4
+
+
 def test_broken_config_file_is_one_line_and_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
