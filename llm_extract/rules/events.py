@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from llm_extract.ontology import ActorType, SubEventType, VictimType
+from llm_extract.ontology import ActorType, Outcome, SubEventType, VictimType
 from llm_extract.rules.actors import ActorMention
 from llm_extract.rules.casualties import CasualtyClause
 from llm_extract.rules.lexicon import lexicon
@@ -30,8 +30,23 @@ from llm_extract.rules.sides import (
     pool,
     precedence_rank,
 )
+from llm_extract.rules.syntax import (
+    HARM,
+    STRIKE,
+    Trigger,
+    attack_word,
+    condemned_act,
+    lemma_triggers,
+    vetoed,
+)
+from llm_extract.text import Parsed, parse_sentence
 
 S = SubEventType
+_HARMED = frozenset({Outcome.KILLED, Outcome.INJURED})
+_NEEDS_CUE = frozenset(
+    {"struck", "hit", "hits", "strike", "target", "targeted", "targets", "raided", "raiding"}
+)
+"""Verbs that are a strike only next to an aerial or ground-fire cue (police "raided" homes)."""
 _STATE = STATE
 _ARMED = ARMED
 _PASSIVE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+$", re.IGNORECASE)
@@ -95,22 +110,30 @@ def _victims(casualties: list[CasualtyClause], sentence: str) -> VictimType:
     return VictimType.UNKNOWN
 
 
-def _specific(sentence: str, casualties: list[CasualtyClause]) -> list[EventMention]:
+def _specific(
+    sentence: str,
+    casualties: list[CasualtyClause],
+    lemmas: list[Trigger],
+    parsed: Parsed | None = None,
+) -> list[EventMention]:
     lex = lexicon()
     out: list[EventMention] = []
     found = sorted(
-        (
-            (m.start(), m.end(), sub)
-            for sub, regex in lex.sub_events.items()
-            for m in regex.finditer(sentence)
-        ),
+        [
+            *(
+                (m.start(), m.end(), sub)
+                for sub, regex in lex.sub_events.items()
+                for m in regex.finditer(sentence)
+            ),
+            *((t.start, t.end, SubEventType(t.kind)) for t in lemmas),
+        ],
         key=lambda f: (f[0], f[0] - f[1]),
     )
     protest = any(sub in _PROTEST_FAMILY for _, _, sub in found)
     for start, end, sub in found:
         if _overlaps(start, end, out) or not realis(sentence, start):
             continue
-        if is_role(sentence, start, end):
+        if is_role(sentence, start, end) or (parsed is not None and vetoed(parsed, start)):
             continue
         if sub in _PROTEST_FAMILY:
             sub = _protest_type(sentence) if sub is S.PEACEFUL_PROTEST else sub
@@ -129,29 +152,32 @@ def _specific(sentence: str, casualties: list[CasualtyClause]) -> list[EventMent
 
 
 def _strikes(
-    sentence: str, actors: list[ActorMention], taken: list[EventMention]
+    sentence: str, actors: list[ActorMention], taken: list[EventMention], lemmas: list[Trigger]
 ) -> list[EventMention]:
     lex = lexicon()
     out: list[EventMention] = []
-    hits = [*lex.strike.finditer(sentence), *_HIT.finditer(sentence)]
-    for m in sorted(hits, key=lambda h: h.start()):
-        start, end = m.start(), m.end()
+    hits = [
+        *((m.start(), m.end()) for m in lex.strike.finditer(sentence)),
+        *((m.start(), m.end()) for m in _HIT.finditer(sentence)),
+        *((t.start, t.end) for t in lemmas),
+    ]
+    for start, end in sorted(set(hits)):
         if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
             continue
         if is_role(sentence, start, end):
             continue
         if lex.strike_not_after.search(sentence[max(0, start - 25) : start]):
             continue
-        if m.group(0).casefold().startswith("raid") and lex.sub_events[S.ARRESTS].search(sentence):
+        word = sentence[start:end].casefold()
+        if word.startswith("raid") and lex.sub_events[S.ARRESTS].search(sentence):
             continue  # a raid that makes arrests is a ground operation, not an air raid
         window = sentence[max(0, start - _AIR_WINDOW) : end + _AIR_WINDOW]
         near = [a for a in actors if a.end >= start - _AIR_WINDOW and a.start <= end + _AIR_WINDOW]
-        word = m.group(0).casefold()
         if lex.air_cues.search(window):
             sub = S.AIR_DRONE_STRIKE
         elif lex.ground_cues.search(window):
             sub = S.SHELLING
-        elif word in ("struck", "hit"):
+        elif word in _NEEDS_CUE:
             continue  # a bare hit is a strike only with an aerial or ground-fire cue
         elif any(a.info.actor_type in _STATE for a in near):
             sub = S.AIR_DRONE_STRIKE
@@ -198,24 +224,34 @@ def _territory(
 
 
 def _harm(
-    sentence: str, actors: list[ActorMention], casualties: list[CasualtyClause]
+    sentence: str,
+    actors: list[ActorMention],
+    casualties: list[CasualtyClause],
+    lemmas: list[Trigger],
+    assault: bool,
+    condemned: bool = False,
 ) -> list[EventMention]:
-    """Bare harm verbs with a named perpetrator: attack on civilians or armed clash."""
+    """Bare harm verbs with a named perpetrator, or with a word for an assault and a
+    killed or injured count ("gun attacks left seven people dead"): attack on civilians
+    or armed clash."""
     lex = lexicon()
     armed = [a for a in actors if a.info.actor_type in _ARMED]
-    if not armed:
+    harmed = any(c.outcome in _HARMED and not c.aggregate for c in casualties)
+    if not armed and not (assault and (harmed or condemned)):
         return []
-    for m in lex.harm.finditer(sentence):
-        if not realis(sentence, m.start()):
+    hits = {(m.start(), m.end()) for m in lex.harm.finditer(sentence)}
+    hits |= {(t.start, t.end) for t in lemmas}
+    for start, end in sorted(hits):
+        if not realis(sentence, start):
             continue
         victims = _victims(casualties, sentence)
-        armed_targets = [a for a in armed if a.start > m.end()]
+        armed_targets = [a for a in armed if a.start > end]
         if victims is VictimType.COMBATANTS or (armed_targets and len(armed) > 1):
-            return [EventMention(S.ARMED_CLASH, m.start(), m.end(), "harm")]
+            return [EventMention(S.ARMED_CLASH, start, end, "harm")]
         if victims in (VictimType.CIVILIANS, VictimType.UNKNOWN) and casualties:
-            return [EventMention(S.ATTACK, m.start(), m.end(), "harm")]
-        if victims is VictimType.CIVILIANS:
-            return [EventMention(S.ATTACK, m.start(), m.end(), "harm")]
+            return [EventMention(S.ATTACK, start, end, "harm")]
+        if victims is VictimType.CIVILIANS or (condemned and victims is VictimType.UNKNOWN):
+            return [EventMention(S.ATTACK, start, end, "harm")]
     return []
 
 
@@ -234,17 +270,33 @@ def sentence_events(
     actors: list[ActorMention],
     places: list[PlaceMention],
     casualties: list[CasualtyClause],
+    parsed: Parsed | None = None,
 ) -> list[EventMention]:
-    """The events one sentence reports, each with its sides; [] for totals and opinions."""
+    """The events one sentence reports, each with its sides; [] for totals and opinions.
+
+    `parsed` is the sentence's analysis from the text layer (parsed here when not given):
+    triggers are found by lemma and syntax as well as by the lexicons' patterns."""
     lex = lexicon()
-    if lex.aggregate.search(sentence) or lex.stance.search(sentence):
-        return []
-    if lex.habitual.search(sentence):
-        return []  # what a group usually does, or a tally over a period: no one event
-    events = _specific(sentence, casualties)
-    events += _strikes(sentence, actors, events)
+    if lex.aggregate.search(sentence) or lex.habitual.search(sentence):
+        return []  # a total, what a group usually does, or a tally over a period
+    p = parsed if parsed is not None else parse_sentence(sentence)
+    condemned = bool(lex.stance.search(sentence) and condemned_act(p))
+    # the act condemned is reported only where the sentence says where or what it did
+    harmed = any(c.outcome in _HARMED and not c.aggregate for c in casualties)
+    condemned = condemned and (harmed or any(not pl.relative for pl in places))
+    if lex.stance.search(sentence) and not condemned:
+        return []  # a view about events, not the report of one
+    lemmas = lemma_triggers(p)
+    specific = [t for t in lemmas if t.kind not in (STRIKE, HARM)]
+    events = _specific(sentence, casualties, specific, p)
+    events += _strikes(sentence, actors, events, [t for t in lemmas if t.kind == STRIKE])
     events += _territory(sentence, places, events)
-    harm = [h for h in _harm(sentence, actors, casualties) if not _overlaps(h.start, h.end, events)]
+    harm_words = [t for t in lemmas if t.kind == HARM]
+    harm = [
+        h
+        for h in _harm(sentence, actors, casualties, harm_words, attack_word(p), condemned)
+        if not _overlaps(h.start, h.end, events)
+    ]
     if not events or (
         # killings outrank an abduction or looting in the same attack (see precedence)
         harm

@@ -47,7 +47,7 @@ from llm_extract.rules.casualties import CasualtyClause, find_casualties
 from llm_extract.rules.dates import find_date_phrase, reporting_date_phrase
 from llm_extract.rules.events import EventMention, precedence_rank, sentence_events
 from llm_extract.rules.places import PlaceMention, best_place, province_in, scan_places
-from llm_extract.sentences import Sentence, split_sentences
+from llm_extract.text import Parsed, Sentence, parse
 
 MAX_EVENTS = 8
 MAX_CASUALTIES = 8
@@ -367,12 +367,15 @@ def _clip(text: str) -> str:
 def build_draft(text: str, published: dt.date | None = None) -> Draft:
     """Read events, casualties and actors from an article with rules alone."""
     sentences: list[Sentence] = []
+    parsed: dict[int, Parsed] = {}
     seen_text: set[str] = set()
-    for s in split_sentences(text):
+    for p in parse(text):
+        s = p.sentence
         key = fold(s.text)
         if key not in seen_text:
             seen_text.add(key)
             sentences.append(s)
+            parsed[s.start] = p
     actors = {s.start: scan_actors(s.text) for s in sentences}
     excluded = {s.start: [(a.start, a.end) for a in actors[s.start]] for s in sentences}
     places = {s.start: scan_places(s.text, exclude=excluded[s.start]) for s in sentences}
@@ -404,7 +407,7 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
                 all_actors.setdefault(m.info.name, []).append(m)
             cas = find_casualties(s.text)
             sides = [m for m in mentions if not is_source(s.text, m)]
-            events = sentence_events(s.text, sides, s_places, cas)
+            events = sentence_events(s.text, sides, s_places, cas, parsed[s.start])
             for e in events:
                 own = best_place(s_places, near=e.start)
                 place = own or ctx.last_place

@@ -8,7 +8,14 @@ and the vocabulary data file (English shipped).
 
 from llm_extract.text.fold import fold, fold_char, fold_with_map, name_key
 from llm_extract.text.language import ENGLISH, Language, english
-from llm_extract.text.sentences import Parsed, Sentence, parse, parse_many, split_sentences
+from llm_extract.text.sentences import (
+    Parsed,
+    Sentence,
+    parse,
+    parse_many,
+    parse_sentence,
+    split_sentences,
+)
 
 __all__ = [
     "ENGLISH",
@@ -22,5 +29,6 @@ __all__ = [
     "name_key",
     "parse",
     "parse_many",
+    "parse_sentence",
     "split_sentences",
 ]

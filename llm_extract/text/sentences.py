@@ -173,6 +173,18 @@ def parse(text: str, language: Language | None = None) -> list[Parsed]:
     return list(_parse_cached(text, language or english()))
 
 
+@lru_cache(maxsize=512)
+def _parse_one(text: str, language: Language) -> Parsed:
+    doc = language.nlp()(text)
+    return Parsed(Sentence(text, 0, len(text), 0), doc[:], 0)
+
+
+def parse_sentence(text: str, language: Language | None = None) -> Parsed:
+    """`text` parsed whole as one sentence, offsets relative to it (for rules called on a
+    bare sentence rather than an article)."""
+    return _parse_one(text, language or english())
+
+
 def split_sentences(text: str, language: Language | None = None) -> list[Sentence]:
     """Every sentence of `text` in order; offsets index the original string."""
     return [p.sentence for p in parse(text, language)]
