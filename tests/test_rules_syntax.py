@@ -80,3 +80,34 @@ def test_the_five_sentences_of_issue_15_give_their_sub_event_type() -> None:
 def test_the_parse_reads_inflections_phrasal_verbs_negation_and_senses() -> None:
     wrong = [(text, want, got) for text, want in PARSE if (got := _types(text)) != want]
     assert wrong == []
+
+
+GROUPS = [
+    (
+        "Militants of the Kivu Liberation Brigade attacked a village near Beni, killing five "
+        "civilians.",
+        "Kivu Liberation Brigade",
+    ),
+    (
+        "Zamfara Freedom Front militants killed four farmers near Gusau on Sunday.",
+        "Zamfara Freedom Front",
+    ),
+    (
+        "The Sahel Defence Movement claimed responsibility for the ambush that killed 12 "
+        "soldiers near Boulkessi.",
+        "Sahel Defence Movement",
+    ),
+]
+
+
+def test_an_armed_group_the_table_does_not_know_is_found_from_its_context() -> None:
+    # invented group names; the context (militants of, a name in "Brigade"/"Front", a claim
+    # of responsibility) makes them rebel groups, a ministry never is one
+    wrong = []
+    for text, name in GROUPS:
+        actors = {a.name: a.actor_type.value for a in build_draft(text).actors}
+        if actors.get(name) != "rebel_group":
+            wrong.append((name, actors))
+    said = build_draft("The health ministry said gunmen killed three villagers in Zamfara.")
+    assert [a.name for a in said.actors if "ministry" in a.name.casefold()] == []
+    assert wrong == []

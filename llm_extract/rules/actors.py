@@ -14,8 +14,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import TYPE_CHECKING, Any
 
 from llm_extract.normalize import WORLD, ActorInfo, actor_info, get_gazetteer, name_key
+from llm_extract.ontology import ActorType
+from llm_extract.text import Parsed
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
 
 _SHORT_CAPS = re.compile(r"[A-Z][A-Z.]{0,4}")
 _DESCRIPTOR_GAP = re.compile(r"[\s)]*(?:\([^)]{1,20}\))?\s*")
@@ -185,3 +191,62 @@ def is_source(sentence: str, mention: ActorMention) -> bool:
 def find_actors(sentence: str, *, country: str | None = None) -> list[tuple[str, ActorInfo]]:
     """(surface name, canonical actor) for every actor named in `sentence`, in order."""
     return [(m.surface, m.info) for m in scan_actors(sentence, country=country)]
+
+
+def _armed_kind(ent: SpacySpan, spec: dict[str, Any]) -> str | None:
+    """ACLED actor type of a named entity from its context, None when nothing says armed."""
+    nouns: dict[str, str] = spec["nouns"]
+    last = str(ent[-1].lower_)
+    if last in spec["name_words"]:
+        return str(spec["name_words"][last])
+    doc = ent.doc
+    near = [ent.root.head] if ent.root.dep_ in ("compound", "amod", "nmod", "poss") else []
+    if ent.root.dep_ == "appos":
+        near += [ent.root.head, *ent.root.head.children]
+    if ent.root.dep_ == "pobj" and str(ent.root.head.lower_) in ("of", "from"):
+        near.append(ent.root.head.head)  # "militants of the X", "fighters from X"
+    if ent.end < len(doc):
+        near.append(doc[ent.end])
+    for token in near:
+        kind = nouns.get(str(token.lemma_).casefold())
+        if kind is not None:
+            return kind
+    head = ent.root.head
+    claim, responsibility = spec["claim"]
+    claimed = ent.root.dep_ == "nsubj" and str(head.lemma_) == claim
+    if claimed and any(str(c.lemma_) == responsibility for c in head.subtree):
+        return "rebel_group"
+    return None
+
+
+def named_groups(parsed: Parsed, known: list[ActorMention]) -> list[ActorMention]:
+    """Armed groups the alias table does not know: the parse's named organisations whose
+    context says they are armed ("Ansar Dine militants", "X claimed responsibility"),
+    typed from that context (`lexicons.json`, "unknown_actors"). The table wins where it
+    knows the name: an entity overlapping a known mention is skipped."""
+    from llm_extract.rules.lexicon import lexicon  # lazy: lexicon is data, read once
+
+    spec = lexicon().raw["lemmas"]["unknown_actors"]
+    text = parsed.sentence.text
+    out: list[ActorMention] = []
+    for found in parsed.span.ents:
+        ent = found[1:] if found[0].lower_ == "the" and len(found) > 1 else found
+        named = str(ent[-1].lower_) in spec["name_words"]
+        label = str(found.label_)
+        if label not in spec["labels"] and not (label == "PERSON" and named):
+            continue  # the small model calls "X Freedom Front" a person now and then
+        start, end = parsed.at(ent[0]), parsed.end_of(ent[-1])
+        if start < 0 or any(start < k.end and k.start < end for k in known):
+            continue
+        words = [str(t.lower_) for t in ent]
+        if not ent.text[:1].isupper() or any(w in spec["not_names"] for w in words):
+            continue  # "defence ministry", "VOA News": not an armed group's name
+        if any(t.pos_ in ("ADP", "VERB") and t.lower_ not in ("of", "al", "wal") for t in ent):
+            continue  # an entity that runs past a name ("Tame in Arauca")
+        kind = _armed_kind(ent, spec)
+        if kind is None:
+            continue
+        surface = text[start:end]
+        info = ActorInfo(name=surface, actor_type=ActorType(kind), country=None)
+        out.append(ActorMention(surface=surface, start=start, end=end, info=info))
+    return out

@@ -41,6 +41,7 @@ from llm_extract.rules.actors import (
     countries_named,
     is_background,
     is_source,
+    named_groups,
     scan_actors,
 )
 from llm_extract.rules.casualties import CasualtyClause, find_casualties
@@ -389,6 +390,9 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
         s.start: [m for m in scan_actors(s.text, country=country) if not is_background(s.text, m)]
         for s in sentences
     }
+    for s in sentences:  # armed groups the table does not know, from the parse
+        unknown = named_groups(parsed[s.start], scanned[s.start])
+        scanned[s.start] = sorted([*scanned[s.start], *unknown], key=lambda m: m.start)
     group = _sole_group([m for s in sentences if not s.headline for m in scanned[s.start]])
     ctx = _Context(published=published, country=country)
     first_date = next(
