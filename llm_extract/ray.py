@@ -182,13 +182,16 @@ class RayRun(BatchRun):
         for items in ([{"path": p} for p in files], parquet_parts(parquet)):
             if not items:
                 continue
-            ds = ray.data.from_items(items)
             workers = self.workers or max(1, _cpus())
+            # Small blocks, at least four per worker: one block goes to one worker, so a
+            # corpus in a single block would keep every other worker idle.
+            per_block = max(1, min(self.batch_size, -(-len(items) // (workers * 4))))
+            ds = ray.data.from_items(items, override_num_blocks=-(-len(items) // per_block))
             out.append(
                 ds.map_batches(
                     DocumentExtractor,
                     fn_constructor_kwargs=kwargs,
-                    batch_size=self.batch_size,
+                    batch_size=per_block,
                     batch_format="pyarrow",
                     concurrency=workers,
                     num_cpus=1,
