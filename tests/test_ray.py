@@ -30,13 +30,20 @@ IDS = sorted(p.stem for p in ARTICLES.glob("*.txt"))
 def cluster() -> Any:
     """One local Ray cluster (2 CPUs, loopback only) for the module; workers import this
     checkout's llm_extract."""
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        log_to_driver=False,
-        _node_ip_address="127.0.0.1",
-        runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}},
-    )
+    for attempt in range(3):  # Ray waits a fixed 30 s for its node: too short on a busy box
+        try:
+            ray.init(
+                num_cpus=2,
+                include_dashboard=False,
+                log_to_driver=False,
+                _node_ip_address="127.0.0.1",
+                runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}},
+            )
+            break
+        except Exception as exc:
+            ray.shutdown()
+            if attempt == 2 or "timed out during startup" not in str(exc):
+                raise
     ray.data.DataContext.get_current().enable_progress_bars = False
     yield
     ray.shutdown()
