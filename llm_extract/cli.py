@@ -198,6 +198,9 @@ def _register_optional_groups() -> None:
     from llm_extract.batch.cli import register as register_batch
 
     register_batch(app)
+    from llm_extract.review.cli import register as register_review
+
+    register_review(app)
 
 
 _register_optional_groups()

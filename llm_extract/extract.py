@@ -210,7 +210,13 @@ class Extractor:
         """
         article = as_article(text, published=published, doc_id=doc_id, source=source)
         with bind_doc(article.doc_id):
-            return await self._aextract(article)
+            return self._with_text(await self._aextract(article), article)
+
+    def _with_text(self, result: ExtractionResult, article: Article) -> ExtractionResult:
+        """The result carrying its article text when `include_text` is set (never cached)."""
+        if not self.settings.include_text:
+            return result
+        return result.model_copy(update={"text": article.text})
 
     async def _aextract(self, article: Article) -> ExtractionResult:
         started = time.perf_counter()
@@ -270,6 +276,8 @@ class Extractor:
             if isinstance(exc, ConfigurationError):
                 self.breaker.failure(exc, self.where)  # e.g. a missing key: stop the run
             result = error_result(article.doc_id, exc, self.provenance)
+        if result.status == "error":
+            result = self._with_text(result, article)
         if result.status == "error" and result.usage.cost_usd is None:
             cost = cost_usd(result.usage, self.backend.model, self.prices)
             result.usage = result.usage.model_copy(update={"cost_usd": cost})

@@ -264,6 +264,9 @@ class ExtractionResult(BaseModel):
     dropped: int = 0
     cached: bool = False
     error: ErrorInfo | None = None
+    # The article text, with `include_text` set, so a run can be reviewed on its own;
+    # left out of the JSON when absent so runs without it are unchanged.
+    text: str | None = Field(None, exclude_if=lambda v: v is None)
 
     @property
     def ok(self) -> bool:

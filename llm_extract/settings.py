@@ -93,6 +93,9 @@ class Settings(BaseSettings):
         False, description="Also store prompts and responses in the run log."
     )
     keep_ungrounded: bool = False
+    include_text: bool = Field(
+        False, description="Carry each article's text in its result (for review and eval)."
+    )
     chunk_chars: int = Field(
         6000,
         ge=0,

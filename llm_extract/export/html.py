@@ -48,7 +48,9 @@ TYPE_COLOUR: dict[EventType, str] = {
 
 
 @dataclass(frozen=True)
-class _Mark:
+class Mark:
+    """One highlighted stretch of article text: which record, and its CSS classes."""
+
     start: int
     end: int
     rid: str
@@ -62,7 +64,7 @@ def _valid(span: Span, text: str) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def _event_spans(event: Event, text: str) -> list[tuple[int, int]]:
+def event_spans(event: Event, text: str) -> list[tuple[int, int]]:
     """Record spans when it has them, else its evidence aligned now (gold has none)."""
     found = [s for s in (_valid(sp, text) for sp in event.spans) if s]
     if found or not text:
@@ -70,7 +72,8 @@ def _event_spans(event: Event, text: str) -> list[tuple[int, int]]:
     return [s for s in (_valid(align(q, text), text) for q in event.evidence) if s]
 
 
-def _casualty_spans(cas: Casualty, text: str) -> list[tuple[int, int]]:
+def casualty_spans(cas: Casualty, text: str) -> list[tuple[int, int]]:
+    """Record spans when it has them, else its evidence aligned now."""
     found = [s for s in (_valid(sp, text) for sp in cas.spans) if s]
     if found or not text or not cas.evidence:
         return found
@@ -78,7 +81,7 @@ def _casualty_spans(cas: Casualty, text: str) -> list[tuple[int, int]]:
     return [span] if span else []
 
 
-def _actor_spans(actor: Actor, text: str) -> list[tuple[int, int]]:
+def actor_spans(actor: Actor, text: str) -> list[tuple[int, int]]:
     """Every place the article names the actor, not only the first (the record's spans)."""
     found = {s for s in (_valid(sp, text) for sp in actor.spans) if s}
     if text:
@@ -87,7 +90,7 @@ def _actor_spans(actor: Actor, text: str) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def _segments(text: str, marks: Sequence[_Mark]) -> str:
+def highlight_text(text: str, marks: Sequence[Mark]) -> str:
     """The text as escaped HTML, each stretch covered by marks wrapped in one <span>
     carrying all their classes and record ids (so overlapping records nest cleanly)."""
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
@@ -141,7 +144,7 @@ def _doc_section(
     link_of: Mapping[tuple[str, str], str],
 ) -> str:
     body = text or ""
-    marks: list[_Mark] = []
+    marks: list[Mark] = []
     chips: list[str] = []
 
     def add(
@@ -153,7 +156,7 @@ def _doc_section(
     ) -> None:
         """One record: its highlights, its side-panel entry and its chip."""
         rid = f"r{index}-{record.id}"
-        marks.extend(_Mark(s, e, rid, (kind, css) if css else (kind,)) for s, e in spans)
+        marks.extend(Mark(s, e, rid, (kind, css) if css else (kind,)) for s, e in spans)
         records[rid] = {
             "kind": {"ev": "event", "cas": "casualty", "act": "actor"}[kind],
             "doc": doc.doc_id,
@@ -168,18 +171,18 @@ def _doc_section(
         add(
             event,
             "ev",
-            _event_spans(event, body),
+            event_spans(event, body),
             TYPE_CLASS[event.event_type],
             link_of.get((doc.doc_id, event.id)),
         )
     for cas in doc.casualties:
-        add(cas, "cas", _casualty_spans(cas, body))
+        add(cas, "cas", casualty_spans(cas, body))
     for actor in doc.actors:
-        add(actor, "act", _actor_spans(actor, body))
+        add(actor, "act", actor_spans(actor, body))
     meta = " · ".join(html.escape(str(x)) for x in (doc.source, doc.published) if x is not None)
     counts = f"{len(doc.events)} events, {len(doc.casualties)} casualties, {len(doc.actors)} actors"
     article = (
-        f'<div class="text">{_segments(body, marks)}</div>'
+        f'<div class="text">{highlight_text(body, marks)}</div>'
         if text is not None
         else '<p class="missing">Article text not available (pass --texts DIR).</p>'
     )
@@ -221,7 +224,7 @@ def _groups_section(
     )
 
 
-def _json_for_script(data: object) -> str:
+def json_for_script(data: object) -> str:
     """JSON that cannot end its <script> element or open a comment."""
     raw = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return raw.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -281,7 +284,7 @@ def build_review_page(
         ),
         groups=_groups_section(merged, rid_of),
         sections="".join(sections),
-        data=_json_for_script(data),
+        data=json_for_script(data),
         js=_JS,
     )
 
