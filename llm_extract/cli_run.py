@@ -111,6 +111,9 @@ def run_command(
         bool,
         typer.Option("--keep-ungrounded", help="Keep (and flag) records not found in the text."),
     ] = False,
+    include_text: Annotated[
+        bool, typer.Option("--include-text", help="Put each article's text in its result.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Every document and warning.")
@@ -151,6 +154,7 @@ def run_command(
             cache_dir=cache_dir,
             cache=False if no_cache else None,
             keep_ungrounded=True if keep_ungrounded else None,
+            include_text=True if include_text else None,
             concurrency=concurrency,
         )
     except ConfigurationError as exc:

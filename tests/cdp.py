@@ -8,6 +8,7 @@ at an element's centre like a user and take downloads.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import queue
@@ -40,8 +41,12 @@ class Chromium:
         self._from_chrome, from_chrome_w = os.pipe()
 
         def wire() -> None:  # in the child: fd 3 = commands in, fd 4 = replies out
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+            # Move both out of the way first: a pipe may itself be fd 3 or 4, and dup2 onto
+            # the same number would leave it close-on-exec.
+            high_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
 
         self.proc = subprocess.Popen(
             [

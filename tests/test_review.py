@@ -248,3 +248,20 @@ def test_include_text_puts_the_article_in_the_result_only_when_asked() -> None:
             result = extractor.extract(text, published="2016-01-13", doc_id="s")
         assert result.text == (text if include else None)
         assert ("text" in json.loads(result.model_dump_json())) is include
+
+
+def test_run_include_text_then_review_needs_no_texts_folder(tmp_path: Path) -> None:
+    from llm_extract.cli import app
+
+    out = tmp_path / "run.jsonl"
+    args = ["run", str(SEEDS), "--glob", "*.txt", "--backend", "rules", "--no-cache", "-q"]
+    result = CliRunner().invoke(app, [*args, "--include-text", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {r["doc_id"]: r["text"] for r in lines} == {
+        p.stem: p.read_text("utf-8") for p in SEEDS.glob("*.txt")
+    }
+    page = tmp_path / "review.html"
+    result = CliRunner().invoke(app, ["review", str(out), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "Article text not available" not in page.read_text("utf-8")

@@ -164,3 +164,17 @@ def test_review_loop_in_chromium(tmp_path: Path, browser: Chromium) -> None:
     events = vs_run.counts["events"]
     assert (events.tp, events.fp, events.fn) == (n_events - 1, 1, 1)
     assert vs_run.metrics["events.sub_event_type_accuracy"] == (n_events - 2) / (n_events - 1)
+
+    # Reopening the export shows every decision where the review stopped.
+    again = tmp_path / "again.html"
+    _cli(str(export), "-o", str(again))
+    data = json.loads(
+        again.read_text("utf-8").split('id="review-data">', 1)[1].split("</script>", 1)[0]
+    )
+    status = {i["rid"]: i["status"] for d in data["docs"] for i in d["records"]["events"]}
+    assert (status["d0-e-e1"], status["d1-e-e2"], status[new_rid]) == (
+        "edited",
+        "rejected",
+        "added",
+    )
+    assert set(status.values()) == {"accepted", "edited", "rejected", "added"}

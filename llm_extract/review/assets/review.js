@@ -116,7 +116,7 @@ function select(rid, from) {
   var hl = highlights(rid)[0], tr = rowOf(rid);
   if (from !== 'text' && hl) hl.scrollIntoView({block: 'center'});
   if (from !== 'row' && tr) { var box = $('.events'); box.scrollTop = tr.offsetTop - box.clientHeight / 2; }
-  if (history.replaceState) history.replaceState(null, '', '#' + rid);
+  try { history.replaceState(null, '', '#' + rid); } catch (e) { /* some file:// pages refuse */ }
 }
 document.addEventListener('click', function (ev) {
   var t = ev.target;
