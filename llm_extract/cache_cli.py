@@ -12,40 +12,24 @@ from rich.console import Console
 from rich.table import Table
 
 from llm_extract.cache import ResultCache
-from llm_extract.cli_errors import usage_error
-from llm_extract.errors import ConfigurationError
+from llm_extract.cli_options import CacheDir, JsonOutput, settings_from_options
 from llm_extract.runlog import query
-from llm_extract.settings import Settings, load_settings
 
 cache_app = typer.Typer(help="Inspect or empty the result cache.", no_args_is_help=True)
 
 
-def _settings() -> Settings:
-    """The settings, or one `error:` line and exit 2 (a broken llm-extract.toml)."""
-    try:
-        return load_settings()
-    except ConfigurationError as exc:
-        raise usage_error(str(exc)) from exc
-
-
 def _settings_dir() -> Path | None:
-    return _settings().cache_dir
+    return settings_from_options().cache_dir
 
 
 def _settings_runlog() -> Path | None:
-    return _settings().runlog_path
-
-
-CacheDir = Annotated[
-    Path | None,
-    typer.Option("--cache-dir", help="Cache folder (default: settings, then the user cache)."),
-]
+    return settings_from_options().runlog_path
 
 
 @cache_app.command("stats")
 def stats_command(
     cache_dir: CacheDir = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_output: JsonOutput = False,
 ) -> None:
     """Entries, size on disk, and hits/misses since the last clear."""
     with ResultCache(cache_dir or _settings_dir()) as cache:

@@ -21,8 +21,9 @@ from llm_extract.backends import get_backend
 from llm_extract.cli_errors import parse_date as _parse_date
 from llm_extract.cli_errors import safe_text
 from llm_extract.cli_errors import usage_error as _usage_error
+from llm_extract.cli_options import Format, Prompt, Published
 from llm_extract.cli_progress import PlainProgress, RichProgress
-from llm_extract.cli_run import EXIT_FAILED_DOCS, EXIT_INTERRUPTED, EXIT_OK, Format, run_command
+from llm_extract.cli_run import EXIT_FAILED_DOCS, EXIT_INTERRUPTED, EXIT_OK, run_command
 from llm_extract.errors import ConfigurationError
 from llm_extract.prompts import load_template
 from llm_extract.readers import BadInput, Reader, discover
@@ -136,10 +137,8 @@ def schema_command(
 @prompts_app.command("show")
 def prompts_show(
     file: Annotated[str, typer.Argument(help="An article file (txt, html, jsonl) or -.")],
-    prompt: Annotated[str | None, typer.Option("--prompt", help="Template id.")] = None,
-    published: Annotated[
-        str | None, typer.Option("--published", help="Publication date YYYY-MM-DD.")
-    ] = None,
+    prompt: Prompt = None,
+    published: Published = None,
 ) -> None:
     """Print the chat messages sent for an article, exactly, as JSON.
 

@@ -12,38 +12,41 @@ import typer
 from rich.console import Console
 
 from llm_extract.cli_errors import parse_date, usage_error
+from llm_extract.cli_options import (
+    ApiKeyEnv,
+    ArbiterOpt,
+    Backend,
+    BaseUrl,
+    CacheDir,
+    Concurrency,
+    Format,
+    Glob,
+    Mode,
+    Model,
+    NoCache,
+    Prompt,
+    Published,
+    Quiet,
+    Rpm,
+    StrategyOpt,
+    Temperature,
+    check_rpm,
+    settings_from_options,
+)
 from llm_extract.cli_progress import PlainProgress, RichProgress, print_summary
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.output_guard import OutputError
 from llm_extract.readers import DEFAULT_GLOBS, DEFAULT_MAX_BYTES
 from llm_extract.runner import BatchRun
-from llm_extract.settings import load_settings
 
 EXIT_OK = 0
 EXIT_FAILED_DOCS = 1
 EXIT_INTERRUPTED = 130
 
 
-class Format(str, Enum):
-    jsonl = "jsonl"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
-
-
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
-
-
-class Strategy(str, Enum):
-    single = "single"
-    sentences = "sentences"
-
-
-class Arbiter(str, Enum):
-    code = "code"
-    model = "model"
 
 
 def run_command(
@@ -61,13 +64,8 @@ def run_command(
             help="Output format (default: from the -o extension, .csv/.json/.jsonl, else jsonl).",
         ),
     ] = None,
-    glob: Annotated[
-        list[str] | None,
-        typer.Option("--glob", help=f"File pattern inside folders (default: {DEFAULT_GLOBS})."),
-    ] = None,
-    published: Annotated[
-        str | None, typer.Option("--published", help="Publication date YYYY-MM-DD.")
-    ] = None,
+    glob: Glob = None,
+    published: Published = None,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue the output: skip documents already ok in it."),
@@ -75,38 +73,22 @@ def run_command(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace an existing output file.")
     ] = False,
-    concurrency: Annotated[
-        int | None, typer.Option("--concurrency", help="Requests in flight.")
-    ] = None,
-    rpm: Annotated[
-        float | None, typer.Option("--rpm", help="At most this many model requests a minute.")
-    ] = None,
+    concurrency: Concurrency = None,
+    rpm: Rpm = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
-    backend: Annotated[str | None, typer.Option("--backend", help="Backend profile.")] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")
-    ] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
-    mode: Annotated[
-        str | None, typer.Option("--mode", help="tools, json_schema or json_object.")
-    ] = None,
-    api_key_env: Annotated[
-        str | None, typer.Option("--api-key-env", help="Env var holding the API key.")
-    ] = None,
-    temperature: Annotated[float | None, typer.Option("--temperature")] = None,
-    prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt template id.")] = None,
-    strategy: Annotated[
-        Strategy | None,
-        typer.Option("--strategy", help="single or sentences (default: the backend's)."),
-    ] = None,
-    arbiter: Annotated[
-        Arbiter | None,
-        typer.Option("--arbiter", help="sentences: who wins when model and rules disagree."),
-    ] = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    backend: Backend = None,
+    base_url: BaseUrl = None,
+    model: Model = None,
+    mode: Mode = None,
+    api_key_env: ApiKeyEnv = None,
+    temperature: Temperature = None,
+    prompt: Prompt = None,
+    strategy: StrategyOpt = None,
+    arbiter: ArbiterOpt = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
     keep_ungrounded: Annotated[
         bool,
         typer.Option("--keep-ungrounded", help="Keep (and flag) records not found in the text."),
@@ -114,7 +96,7 @@ def run_command(
     include_text: Annotated[
         bool, typer.Option("--include-text", help="Put each article's text in its result.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    quiet: Quiet = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Every document and warning.")
     ] = False,
@@ -129,8 +111,7 @@ def run_command(
     err = Console(stderr=True)
     if quiet and verbose:
         raise usage_error("--quiet and --verbose are exclusive")
-    if rpm is not None and rpm <= 0:
-        raise usage_error(f"--rpm must be positive, got {rpm}")
+    check_rpm(rpm)
     if max_bytes <= 0:
         raise usage_error(f"--max-bytes must be positive, got {max_bytes}")
     if resume and output is None:
@@ -140,25 +121,22 @@ def run_command(
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     day = parse_date(published, "--published")
-    try:
-        settings = load_settings(
-            backend=backend,
-            base_url=base_url,
-            model=model,
-            mode=mode,
-            api_key_env=api_key_env,
-            temperature=temperature,
-            prompt=prompt,
-            strategy=strategy.value if strategy else None,
-            arbiter=arbiter.value if arbiter else None,
-            cache_dir=cache_dir,
-            cache=False if no_cache else None,
-            keep_ungrounded=True if keep_ungrounded else None,
-            include_text=True if include_text else None,
-            concurrency=concurrency,
-        )
-    except ConfigurationError as exc:
-        raise usage_error(str(exc)) from exc
+    settings = settings_from_options(
+        backend=backend,
+        base_url=base_url,
+        model=model,
+        mode=mode,
+        api_key_env=api_key_env,
+        temperature=temperature,
+        prompt=prompt,
+        strategy=strategy,
+        arbiter=arbiter,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        keep_ungrounded=keep_ungrounded,
+        include_text=include_text,
+        concurrency=concurrency,
+    )
 
     listener: PlainProgress | RichProgress | None = None
     if not quiet:

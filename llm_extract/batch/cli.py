@@ -6,7 +6,6 @@ Exit codes: 0 every document written ok (or, for submit/status/collect, the step
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,23 +15,25 @@ from rich.console import Console
 
 from llm_extract.batch.job import BatchJob, BatchSummary
 from llm_extract.batch.store import state_dir
-from llm_extract.cli_errors import usage_error
+from llm_extract.cli_errors import parse_date, usage_error
+from llm_extract.cli_options import (
+    ApiKeyEnv,
+    BaseUrl,
+    Format,
+    Glob,
+    Model,
+    Published,
+    Quiet,
+    settings_from_options,
+)
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.extract import run_sync
 from llm_extract.readers import DEFAULT_GLOBS
-from llm_extract.settings import Settings
 
 batch_app = typer.Typer(
     help="Extract through the OpenAI Batch API: half the price, answers within 24 hours.",
     no_args_is_help=True,
 )
-
-
-class BatchFormat(str, Enum):
-    jsonl = "jsonl"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
 
 
 class RetryWay(str, Enum):
@@ -45,45 +46,32 @@ Inputs = Annotated[
     typer.Argument(help="Files, folders or JSONL (default: the inputs of the batch state)."),
 ]
 Output = Annotated[Path, typer.Option("-o", "--output", help="Output file (state: OUT.batch/).")]
-Fmt = Annotated[BatchFormat, typer.Option("--format", help="Output format.")]
+Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
 Backend = Annotated[str | None, typer.Option("--backend", help="Backend profile (openai).")]
-Model = Annotated[str | None, typer.Option("--model", help="Model name.")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")]
 Mode = Annotated[str | None, typer.Option("--mode", help="json_schema or tools.")]
-KeyEnv = Annotated[str | None, typer.Option("--api-key-env", help="Env var holding the key.")]
 Poll = Annotated[float, typer.Option("--poll-interval", help="Seconds between status checks.")]
 Retry = Annotated[
     RetryWay, typer.Option("--retry", help="Failed or expired lines: a new batch, or online.")
 ]
-Published = Annotated[str | None, typer.Option("--published", help="Date YYYY-MM-DD.")]
-Glob = Annotated[list[str] | None, typer.Option("--glob", help="File pattern inside folders.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 
 
 def _job(
     inputs: list[str] | None,
     output: Path,
-    fmt: BatchFormat,
+    fmt: Format,
     *,
     poll_interval: float = 30.0,
     retry: RetryWay = RetryWay.batch,
     published: str | None = None,
     glob: list[str] | None = None,
     quiet: bool = False,
-    **given: str | None,
+    **given: Any,
 ) -> BatchJob:
     err = Console(stderr=True)
     if poll_interval <= 0:
         raise usage_error(f"--poll-interval must be positive, got {poll_interval}", err)
-    try:
-        day = dt.date.fromisoformat(published) if published else None
-    except ValueError as exc:
-        raise usage_error(f"--published {published!r} is not a YYYY-MM-DD date", err) from exc
-    try:
-        chosen: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
-        settings = Settings(**chosen)
-    except ValueError as exc:
-        raise usage_error(f"invalid settings: {exc}", err) from exc
+    day = parse_date(published, "--published")
+    settings = settings_from_options(**given)
     return BatchJob(
         inputs=list(inputs or []),
         output=output,
@@ -123,12 +111,12 @@ def _execute(job: BatchJob, step: str, batch_id: str | None = None) -> BatchSumm
 def run_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
-    fmt: Fmt = BatchFormat.jsonl,
+    fmt: Fmt = Format.jsonl,
     backend: Backend = None,
     model: Model = None,
     base_url: BaseUrl = None,
     mode: Mode = None,
-    api_key_env: KeyEnv = None,
+    api_key_env: ApiKeyEnv = None,
     poll_interval: Poll = 30.0,
     retry: Retry = RetryWay.batch,
     published: Published = None,
@@ -148,12 +136,12 @@ def run_command(
 def submit_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
-    fmt: Fmt = BatchFormat.jsonl,
+    fmt: Fmt = Format.jsonl,
     backend: Backend = None,
     model: Model = None,
     base_url: BaseUrl = None,
     mode: Mode = None,
-    api_key_env: KeyEnv = None,
+    api_key_env: ApiKeyEnv = None,
     published: Published = None,
     glob: Glob = None,
     quiet: Quiet = False,
@@ -172,12 +160,12 @@ def submit_command(
 def collect_command(
     batch_id: Annotated[str, typer.Argument(help="The batch to collect.")],
     output: Output = Path("out.jsonl"),
-    fmt: Fmt = BatchFormat.jsonl,
+    fmt: Fmt = Format.jsonl,
     backend: Backend = None,
     model: Model = None,
     base_url: BaseUrl = None,
     mode: Mode = None,
-    api_key_env: KeyEnv = None,
+    api_key_env: ApiKeyEnv = None,
     quiet: Quiet = False,
 ) -> None:
     """Download a finished batch and write the documents it completes."""
@@ -195,12 +183,12 @@ def status_command(
     backend: Backend = None,
     model: Model = None,
     base_url: BaseUrl = None,
-    api_key_env: KeyEnv = None,
+    api_key_env: ApiKeyEnv = None,
 ) -> None:
     """The job's batches, open ones asked of the server (run `collect` to download)."""
     if not (state_dir(output) / "state.json").exists():
         raise usage_error(f"no batch state for {output} ({state_dir(output)})", Console())
-    job = _job(None, output, BatchFormat.jsonl, backend=backend, model=model,
+    job = _job(None, output, Format.jsonl, backend=backend, model=model,
                base_url=base_url, api_key_env=api_key_env)  # fmt: skip
     try:
         shown = run_sync(job.astatus(batch_id))

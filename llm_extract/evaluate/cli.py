@@ -6,6 +6,7 @@ options or baseline file, or no gold document could be loaded).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 
 from llm_extract.cli_errors import usage_error
+from llm_extract.cli_options import JsonOutput
 from llm_extract.evaluate.baseline import (
     BaselineError,
     Regression,
@@ -52,7 +54,7 @@ def eval_command(
     backend: Annotated[
         str | None, typer.Option("--backend", help="With --run: backend to extract with.")
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    json_output: JsonOutput = False,
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print the report as Markdown.")
     ] = False,
@@ -104,12 +106,13 @@ def eval_command(
         reports = [evaluate(gold_docs, load_predictions(p)[0], texts) for p in compare]
         rows = compare_reports(reports[0], reports[1])
         names = (str(compare[0]), str(compare[1]))
-        if json_output:
-            typer.echo(comparison_json(rows, names))
-        elif markdown:
-            typer.echo(comparison_markdown(rows, names))
-        else:
-            render_comparison(rows, Console(), names)
+        _show(
+            json_output,
+            markdown,
+            lambda: comparison_json(rows, names),
+            lambda: comparison_markdown(rows, names),
+            lambda console: render_comparison(rows, console, names),
+        )
         return
     pred_issues: list[LoadIssue] = []
     if run:
@@ -131,16 +134,33 @@ def eval_command(
     if save_baseline_to is not None:
         save_baseline(report, save_baseline_to)
 
-    if json_output:
-        typer.echo(report_json(report, regressions))
-    elif markdown:
-        typer.echo(report_markdown(report, regressions))
-    else:
-        render_report(report, Console(), regressions)
+    _show(
+        json_output,
+        markdown,
+        lambda: report_json(report, regressions),
+        lambda: report_markdown(report, regressions),
+        lambda console: render_report(report, console, regressions),
+    )
     if regressions:
         for r in regressions:
             err.print(f"regression: {r.metric}: {r.reason}", markup=False, highlight=False)
         raise typer.Exit(code=EXIT_REGRESSION)
+
+
+def _show(
+    json_output: bool,
+    markdown: bool,
+    as_json: Callable[[], str],
+    as_markdown: Callable[[], str],
+    render: Callable[[Console], None],
+) -> None:
+    """Print a report or a comparison in the form asked for: JSON, Markdown or a table."""
+    if json_output:
+        typer.echo(as_json())
+    elif markdown:
+        typer.echo(as_markdown())
+    else:
+        render(Console())
 
 
 def extract_gold_articles(

@@ -16,11 +16,29 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from llm_extract.cli_errors import usage_error
+from llm_extract.cli_options import (
+    ApiKeyEnv,
+    ArbiterOpt,
+    Backend,
+    BaseUrl,
+    CacheDir,
+    Concurrency,
+    JsonOutput,
+    Mode,
+    Model,
+    NoCache,
+    Prompt,
+    Quiet,
+    Rpm,
+    StrategyOpt,
+    Temperature,
+    check_rpm,
+    settings_from_options,
+)
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.models import ExtractionResult
 from llm_extract.muc4.agreement import Agreement, document_agreement
@@ -189,14 +207,6 @@ def agreement_lines(agreement: Agreement) -> list[str]:
     return lines
 
 
-def _settings(**given: Any) -> Settings:
-    try:
-        return Settings(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigurationError(f"invalid settings: {problems}") from exc
-
-
 @bench_app.command("muc4")
 def muc4_command(
     data: Annotated[Path, typer.Option("--data", help="A folder laid out like MUC-4's.")],
@@ -204,7 +214,7 @@ def muc4_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write predictions in GTT's format here.")
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+    json_output: JsonOutput = False,
     text: Annotated[
         TextForm,
         typer.Option(
@@ -216,54 +226,40 @@ def muc4_command(
     records: Annotated[
         Path | None, typer.Option("--records", help="Also keep the run's records (JSONL).")
     ] = None,
-    backend: Annotated[str | None, typer.Option("--backend", help="Backend profile.")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option("--mode", help="tools, json_schema or json_object.")
-    ] = None,
-    api_key_env: Annotated[
-        str | None, typer.Option("--api-key-env", help="Env var holding the API key.")
-    ] = None,
-    strategy: Annotated[str | None, typer.Option("--strategy", help="single or sentences.")] = None,
-    arbiter: Annotated[str | None, typer.Option("--arbiter", help="code or model.")] = None,
-    temperature: Annotated[float | None, typer.Option("--temperature")] = None,
-    prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt template id.")] = None,
-    concurrency: Annotated[
-        int | None, typer.Option("--concurrency", help="Requests in flight.")
-    ] = None,
-    rpm: Annotated[
-        float | None, typer.Option("--rpm", help="At most this many model requests a minute.")
-    ] = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = None,
+    api_key_env: ApiKeyEnv = None,
+    strategy: StrategyOpt = None,
+    arbiter: ArbiterOpt = None,
+    temperature: Temperature = None,
+    prompt: Prompt = None,
+    concurrency: Concurrency = None,
+    rpm: Rpm = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    quiet: Quiet = False,
 ) -> None:
     """Score llm-extract on MUC-4 (CEAF-REE, as GTT's reference scorer computes it)."""
     from llm_extract.cli import PlainProgress, RichProgress  # the run command's progress
 
     err = Console(stderr=True)
-    if rpm is not None and rpm <= 0:
-        raise usage_error(f"--rpm must be positive, got {rpm}")
-    try:
-        settings = _settings(
-            backend=backend,
-            model=model,
-            base_url=base_url,
-            mode=mode,
-            api_key_env=api_key_env,
-            strategy=strategy,
-            arbiter=arbiter,
-            temperature=temperature,
-            prompt=prompt,
-            concurrency=concurrency,
-            cache_dir=cache_dir,
-            cache=False if no_cache else None,
-        )
-    except ConfigurationError as exc:
-        raise usage_error(str(exc)) from exc
+    check_rpm(rpm)
+    settings = settings_from_options(
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        api_key_env=api_key_env,
+        strategy=strategy,
+        arbiter=arbiter,
+        temperature=temperature,
+        prompt=prompt,
+        concurrency=concurrency,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+    )
     listener: RichProgress | _Sparse | None = None
     if not quiet:
         listener = RichProgress(err) if err.is_terminal else _Sparse(PlainProgress(err))
