@@ -64,9 +64,7 @@ class _Clients:
 
     def __init__(self, base_url: str, extractor: Extractor) -> None:
         self.extractor = extractor
-        backend = extractor.backend
-        while not isinstance(backend, ChatBackend) and hasattr(backend, "inner"):
-            backend = backend.inner  # e.g. the ChunkingBackend wrapper around the chat backend
+        backend = extractor.backend  # the generator itself; drafters are apart
         if not isinstance(backend, ChatBackend):
             raise TypeError(f"benchmark 1 needs a chat backend, got {type(backend).__name__}")
         self.backend = backend

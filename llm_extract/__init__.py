@@ -1,5 +1,14 @@
 """llm-extract: conflict news articles to typed, evidence-grounded ACLED-style records."""
 
+from llm_extract.errors import (
+    BackendUnreachableError,
+    ConfigurationError,
+    LLMExtractError,
+    MissingExtraError,
+    RunAbortedError,
+    ValidationExhaustedError,
+)
+from llm_extract.extract import Extractor, aextract, extract
 from llm_extract.models import (
     Actor,
     Casualty,
@@ -10,19 +19,8 @@ from llm_extract.models import (
     ExtractionResult,
     Location,
 )
-
-__version__ = "0.1.0"
-
-from llm_extract.errors import (
-    BackendUnreachableError,
-    ConfigurationError,
-    LLMExtractError,
-    MissingExtraError,
-    RunAbortedError,
-    ValidationExhaustedError,
-)
-from llm_extract.extract import Extractor, aextract, extract
 from llm_extract.settings import Settings
+from llm_extract.version import __version__
 
 __all__ = [
     "Actor",

@@ -28,7 +28,7 @@ import diskcache
 import platformdirs
 from pydantic import ValidationError
 
-from llm_extract.models import ExtractionResult
+from llm_extract.models import ExtractionResult, Usage
 from llm_extract.redact import redact_url
 
 if TYPE_CHECKING:
@@ -100,9 +100,9 @@ def extraction_fields(
     strategy: str,
 ) -> dict[str, Any]:
     """Everything that can change this article's result; hashed into the cache key."""
-    from llm_extract import __version__
     from llm_extract.draft import schema_hash
     from llm_extract.rules import RULES_VERSION
+    from llm_extract.version import __version__
 
     s = settings
     return {
@@ -235,3 +235,20 @@ class ResultCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def as_hit(stored: ExtractionResult, article: Article, elapsed_s: float) -> ExtractionResult:
+    """A stored result answering `article`: its own doc id and source, `cached=True`, no
+    usage (nothing was spent) and this lookup's time."""
+    document = stored.document
+    if document is not None:
+        document = document.model_copy(update={"doc_id": article.doc_id, "source": article.source})
+    return stored.model_copy(
+        update={
+            "doc_id": article.doc_id,
+            "document": document,
+            "cached": True,
+            "usage": Usage(),
+            "timings": {"total_s": round(elapsed_s, 4)},
+        }
+    )

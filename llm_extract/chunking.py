@@ -2,29 +2,19 @@
 
 A model sees a bounded context and returns at most a few events per call (the draft
 schema caps lists so small models cannot loop), so a 40,000-character report would lose
-most of its events in one call. `ChunkingBackend` wraps any backend: it cuts the article
-into overlapping chunks of whole sentences, asks the inner backend once per chunk, and
-merges the chunk drafts into one draft for the WHOLE article. Offsets need no shifting:
-the assemble stage aligns every quote against the whole article text.
+most of its events in one call. This module cuts an article into overlapping chunks of
+whole sentences and merges chunk drafts into one draft for the WHOLE article; the
+`chunked` drafter (`llm_extract.drafters.chunked`) wraps any drafter with them. Offsets
+need no shifting: the assemble stage aligns every quote against the whole article text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from llm_extract.backends.base import Backend, DraftOutcome
 from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent
-from llm_extract.errors import RunAbortedError, TokenBudgetError
-from llm_extract.models import Usage
 from llm_extract.normalize import fold
 from llm_extract.text import split_sentences
-
-if TYPE_CHECKING:
-    from llm_extract.article import Article
-    from llm_extract.context import DocContext
-    from llm_extract.prompts import PromptTemplate
-    from llm_extract.settings import Settings
 
 DEFAULT_MAX_CHARS = 6000
 """Chunk size cap: about 1,500 tokens of article, and few enough events per chunk for a
@@ -119,7 +109,7 @@ def split_text(
     return chunks
 
 
-def _event_key(e: DraftEvent) -> tuple[str, str]:
+def event_key(e: DraftEvent) -> tuple[str, str]:
     return (fold(e.evidence), e.sub_event_type.value)
 
 
@@ -141,7 +131,7 @@ def merge_drafts(drafts: list[Draft]) -> Draft:
         for a in draft.actors:
             actors.setdefault(fold(a.name), a)
         for e in draft.events:
-            events.setdefault(_event_key(e), e)
+            events.setdefault(event_key(e), e)
         for c in draft.casualties:
             casualties.setdefault(_casualty_key(c), c)
     return Draft.model_construct(
@@ -149,131 +139,3 @@ def merge_drafts(drafts: list[Draft]) -> Draft:
         events=list(events.values()),
         casualties=list(casualties.values()),
     )
-
-
-class ChunkingBackend(Backend):
-    """Any backend, asked once per chunk of a long article; drafts merged into one."""
-
-    def __init__(
-        self,
-        inner: Backend,
-        *,
-        max_chars: int = DEFAULT_MAX_CHARS,
-        overlap: int = DEFAULT_OVERLAP,
-        retries: int = 1,
-    ) -> None:
-        super().__init__(inner.settings)
-        if overlap < 0 or overlap >= max_chars:
-            raise ValueError(f"overlap must be in [0, max_chars={max_chars}), got {overlap}")
-        self.inner = inner
-        self.name = inner.name
-        self.model = inner.model
-        self.strategy = inner.strategy
-        self.max_chars = max_chars
-        self.overlap = overlap
-        self.retries = retries
-
-    @property
-    def mode(self) -> str | None:
-        """The inner backend's structured-output mode, if it has one."""
-        mode = getattr(self.inner, "mode", None)
-        return mode if isinstance(mode, str) else None
-
-    @property
-    def uses_prompt(self) -> bool:
-        return self.inner.uses_prompt
-
-    @property
-    def version(self) -> str:
-        """The inner backend's version (rules), so cache keys still tell versions apart."""
-        return str(getattr(self.inner, "version", "") or "")
-
-    def chunks(self, article: Article) -> list[Chunk]:
-        return split_text(article.text, self.max_chars, self.overlap)
-
-    async def _draft_chunk(
-        self,
-        article: Article,
-        chunk: Chunk,
-        template: PromptTemplate | None,
-        context: DocContext | None = None,
-    ) -> tuple[DraftOutcome | None, Exception | None, int]:
-        sub = article.model_copy(
-            update={"doc_id": f"{article.doc_id}#chunk{chunk.index}", "text": chunk.text}
-        )
-        error: Exception | None = None
-        for attempt in range(1, self.retries + 2):
-            try:
-                return await self.inner.draft(sub, template, context=context), None, attempt
-            except (RunAbortedError, TokenBudgetError):  # the document (or run) is over
-                raise
-            except Exception as exc:  # one failed chunk must not lose the others
-                error = exc
-        return None, error, self.retries + 1
-
-    async def draft(
-        self,
-        article: Article,
-        template: PromptTemplate | None,
-        *,
-        context: DocContext | None = None,
-    ) -> DraftOutcome:
-        """Draft each chunk in order (retrying a failure), then merge; raise only when
-        every chunk failed."""
-        chunks = self.chunks(article)
-        if len(chunks) == 1:
-            return await self.inner.draft(article, template, context=context)
-        drafts: list[Draft] = []
-        flags: dict[tuple[str, str], list[str]] = {}
-        usage = Usage()
-        attempts = 0
-        warnings: list[str] = []
-        last_error: Exception | None = None
-        for chunk in chunks:
-            outcome, error, tries = await self._draft_chunk(article, chunk, template, context)
-            attempts += tries if outcome is None else outcome.attempts
-            where = f"chunk {chunk.index + 1}/{len(chunks)} (chars {chunk.start}-{chunk.end})"
-            if outcome is None:
-                last_error = error
-                warnings.append(
-                    f"{where} failed after {tries} attempts, its records are missing: "
-                    f"{type(error).__name__}: {error}"
-                )
-                continue
-            drafts.append(outcome.draft)
-            for i, event in enumerate(outcome.draft.events):
-                for flag in outcome.event_flags.get(i, []):
-                    flags.setdefault(_event_key(event), []).append(flag)
-            usage = usage.add(outcome.usage)
-            warnings += [f"{where}: {w}" for w in outcome.warnings]
-        if not drafts:
-            assert last_error is not None
-            raise last_error
-        merged = merge_drafts(drafts)
-        event_flags = {
-            i: list(dict.fromkeys(flags[key]))
-            for i, e in enumerate(merged.events)
-            if (key := _event_key(e)) in flags
-        }
-        return DraftOutcome(
-            draft=merged,
-            usage=usage,
-            attempts=attempts,
-            warnings=warnings,
-            event_flags=event_flags,
-        )
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-def chunking_from_settings(backend: Backend, settings: Settings) -> Backend:
-    """Wrap `backend` when the settings enable chunking (`chunk_chars` > 0).
-
-    Reads `chunk_chars` / `chunk_overlap` if the settings have them, else the defaults.
-    """
-    max_chars = settings.chunk_chars
-    if not max_chars or isinstance(backend, ChunkingBackend):
-        return backend
-    overlap = settings.chunk_overlap
-    return ChunkingBackend(backend, max_chars=int(max_chars), overlap=min(overlap, max_chars - 1))

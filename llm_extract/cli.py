@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from llm_extract import __version__
 from llm_extract.backends import get_backend
 from llm_extract.cli_errors import parse_date as _parse_date
 from llm_extract.cli_errors import safe_text
@@ -24,13 +23,13 @@ from llm_extract.cli_errors import usage_error as _usage_error
 from llm_extract.cli_options import Format, Prompt, Published
 from llm_extract.cli_progress import PlainProgress, RichProgress
 from llm_extract.cli_run import EXIT_FAILED_DOCS, EXIT_INTERRUPTED, EXIT_OK, run_command
+from llm_extract.drafters import build_drafter, prompt_id, strategy_for
+from llm_extract.drafters.sentences import SentencesDrafter, questions
 from llm_extract.errors import ConfigurationError
-from llm_extract.prompts import load_template
 from llm_extract.readers import BadInput, Reader, discover
 from llm_extract.schemas import dump_schema, generate_schemas, write_schemas
 from llm_extract.settings import Settings, load_settings
-from llm_extract.strategies import prompt_id
-from llm_extract.strategies.sentences import questions
+from llm_extract.version import __version__
 
 __all__ = [
     "EXIT_FAILED_DOCS",
@@ -89,8 +88,8 @@ def resolved(settings: Settings) -> dict[str, Any]:
     backend = get_backend(settings)  # builds no client: nothing is started or contacted
     shown = settings.masked()
     shown["model"] = backend.model
-    shown["strategy"] = backend.strategy
-    shown["prompt"] = prompt_id(settings, backend.strategy) if backend.uses_prompt else None
+    shown["strategy"] = strategy_for(backend, settings)
+    shown["prompt"] = prompt_id(settings, shown["strategy"])
     profile = getattr(backend, "profile", None)
     if profile is not None:
         shown["mode"] = getattr(backend, "mode", settings.mode)
@@ -149,9 +148,11 @@ def prompts_show(
     try:
         settings = build_settings(prompt=prompt)
         backend = get_backend(settings)
-        if not backend.uses_prompt:
+        drafter = build_drafter(backend, settings)
+        drafter = getattr(drafter, "inner", drafter)  # the requests are the inner drafter's
+        template = drafter.template
+        if template is None:
             raise ConfigurationError(f"the {backend.name!r} backend sends no prompt")
-        template = load_template(prompt_id(settings, backend.strategy), settings.prompts_dir)
     except ConfigurationError as exc:
         raise _usage_error(str(exc)) from exc
     sources = discover([file])
@@ -165,12 +166,9 @@ def prompts_show(
         shown_id = safe_text(first.doc_id)
         _err().print(f"{file} holds {len(items)} articles; showing {shown_id}", markup=False)
     shown: Any = template.render(first.text, first.published, few_shot=settings.few_shot)
-    if backend.strategy == "sentences":
+    if isinstance(drafter, SentencesDrafter):
         _, asked = questions(first.text, first.published)
-        shown = [
-            {"sentence": s, "messages": template.render(s, few_shot=settings.few_shot)}
-            for s in asked
-        ]
+        shown = [{"sentence": s, "messages": drafter.messages(s)} for s in asked]
     typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
 
 

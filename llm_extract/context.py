@@ -1,13 +1,16 @@
 """Limits that hold per request and per document, whatever the strategy.
 
-A `DocContext` is made by the Extractor for each document and passed down to where
-requests are made (`ChatBackend._call_once`). Every HTTP request goes through it:
+A `DocContext` is made by the Extractor for each document and passed down, through the
+drafter, to where requests are made (`ChatBackend._call_once`). Every HTTP request goes
+through it:
 
 - the run's `CircuitBreaker` (stop sending once the server is gone or refuses us),
 - the document's `token_budget` (all requests of all strategies, re-asks included),
 - the run's `RateLimiter` (`--rpm`: at most N requests a minute, plus one burst),
 
 and identical questions within one document are answered from its memo, not sent again.
+It also holds what the document cost (`spent`, `requests`) and who watches its requests
+(`observer`, the run log), so nothing is patched onto a shared backend.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openai
 
@@ -25,6 +28,9 @@ from llm_extract.errors import ConfigurationError, RunAbortedError, TokenBudgetE
 from llm_extract.models import Usage
 from llm_extract.redact import redact
 from llm_extract.retry import api_error
+
+if TYPE_CHECKING:
+    from llm_extract.backends.calls import CallObserver
 
 FATAL_STATUS = {401: "refused the credentials", 403: "forbids access", 404: "has no such model"}
 """HTTP answers no retry can fix: the run stops at the first one."""
@@ -124,6 +130,8 @@ class DocContext:
     limiter: RateLimiter | None = None
     breaker: CircuitBreaker | None = None
     where: str = "the model server"
+    observer: CallObserver | None = None
+    """Sees every request made for the document (e.g. the run log)."""
     spent: Usage = field(default_factory=Usage)
     requests: int = 0
     answers: dict[str, Any] = field(default_factory=dict)

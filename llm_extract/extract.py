@@ -1,9 +1,11 @@
 """The Python API: one article in, one `ExtractionResult` out.
 
-Follow an article through the stages: `article` (input) -> `prompts` (messages) ->
-`backends` (a draft from a model, or from rules) -> `assemble` (grounding and
-normalisation into records). `Extractor` holds the configured backend for many calls;
-`extract` and `aextract` are one-shot conveniences.
+An article flows one way: `article` (input) -> a drafter (`llm_extract.drafters`: single,
+sentences or rules, chunked for long articles) asking the backend (`llm_extract.backends`,
+a generator) under the document's `DocContext` -> `assemble` (grounding and
+normalisation into records). `Extractor` composes drafter and backend once and reuses
+them for many articles; `extract` and `aextract` are one-shot conveniences. Pricing,
+the cache-key policy and async plumbing live in `pricing`, `cache` and `aio`.
 """
 
 from __future__ import annotations
@@ -14,27 +16,26 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Any, TypedDict
 
-from llm_extract import __version__
-from llm_extract.aio import run_sync
+from typing_extensions import Unpack
+
+from llm_extract.aio import bounded, run_sync
 from llm_extract.article import Article, make_doc_id
 from llm_extract.assemble import assemble
-from llm_extract.backends import Backend, ChatBackend, get_backend
-from llm_extract.backends.probe import probe_with_retries
-from llm_extract.cache import ResultCache, cache_key, extraction_fields
-from llm_extract.chunking import chunking_from_settings
+from llm_extract.backends import Backend, Generator, get_backend
+from llm_extract.cache import ResultCache, as_hit, cache_key, extraction_fields
 from llm_extract.context import CircuitBreaker, DocContext, RateLimiter
 from llm_extract.draft import schema_hash
+from llm_extract.drafters import Drafter, build_drafter, chunked
 from llm_extract.errors import ConfigurationError, RunAbortedError
 from llm_extract.failure import error_result
 from llm_extract.models import ExtractionResult, Provenance, Usage
-from llm_extract.pricing import PriceTable, cost_usd, load_prices
-from llm_extract.prompts import PromptTemplate, load_template
+from llm_extract.pricing import PriceTable, cost_usd, load_prices, priced
 from llm_extract.redact import redact
 from llm_extract.runlog import RunLog, bind_doc, new_run_id
 from llm_extract.settings import Settings
-from llm_extract.strategies import prompt_id
+from llm_extract.version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -51,35 +52,36 @@ __all__ = [
 ]
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
+class ArticleFields(TypedDict, total=False):
+    """What may be said about an article given as plain text."""
+
+    published: dt.date | str | None
+    doc_id: str | None
+    source: str | None
 
 
-def as_article(
-    text: str | Article,
-    *,
-    published: dt.date | str | None = None,
-    doc_id: str | None = None,
-    source: str | None = None,
-) -> Article:
+def as_article(text: str | Article, **fields: Unpack[ArticleFields]) -> Article:
+    """`text` as an `Article` (an `Article` is returned as it is)."""
     if isinstance(text, Article):
         return text
+    published = fields.get("published")
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published)
     return Article(
-        doc_id=doc_id or make_doc_id(text),
+        doc_id=fields.get("doc_id") or make_doc_id(text),
         text=text,
-        published=_as_date(published),
-        source=source,
+        published=published,
+        source=fields.get("source"),
     )
 
 
 class Extractor:
-    """A configured backend and prompt, reused across many articles.
+    """A backend and the drafter asking it, composed once and reused across articles.
 
     Results are cached (`settings.cache`), every model call is logged to the run log
     (`settings.runlog`), and `run_usage` sums tokens and cost over every document handled,
-    failed ones included. Pass `cache=` / `runlog=` to share or replace them.
+    failed ones included. Pass `cache=` / `runlog=` to share or replace them, and
+    `drafter=` to draft your own way (it is chunked for long articles like the built-ins).
 
     Each document gets a `DocContext` (token budget, memo of questions) sharing the
     extractor's `rate_limiter` (None: no limit) and `breaker`: once the breaker trips
@@ -92,20 +94,19 @@ class Extractor:
         settings: Settings | None = None,
         *,
         backend: Backend | None = None,
+        drafter: Drafter | None = None,
         cache: ResultCache | None = None,
         runlog: RunLog | None = None,
     ):
         self.settings = settings or Settings()
         self.backend = backend or get_backend(self.settings)
-        # Drafts go through a chunking wrapper (a pass-through for short articles); the
-        # backend itself stays what the settings chose, for probing, logging and users.
-        self.drafter = chunking_from_settings(self.backend, self.settings)
-        self.strategy = getattr(self.backend, "strategy", None) or "single"
-        self.template: PromptTemplate | None = (
-            load_template(prompt_id(self.settings, self.strategy), self.settings.prompts_dir)
-            if self.backend.uses_prompt
-            else None
+        self.drafter = (
+            chunked(drafter, self.settings)
+            if drafter is not None
+            else build_drafter(self.backend, self.settings)
         )
+        self.strategy = self.drafter.strategy
+        self.template = self.drafter.template
         self._probe_lock: asyncio.Lock | None = None
         self._probed = False
         self.cache: ResultCache | None = None
@@ -118,8 +119,6 @@ class Extractor:
             except (OSError, sqlite3.Error) as exc:
                 logger.warning("run log unavailable (%s); calls are not logged", exc)
         self.run_id = self.runlog.run_id if self.runlog else new_run_id()
-        if self.runlog is not None and hasattr(self.backend, "on_call"):
-            self.backend.on_call = self.runlog.observer
         self.prices = load_prices(self.settings.price_table)
         self.run_usage = Usage()
         self.breaker = CircuitBreaker(self.settings.max_connection_failures)
@@ -127,17 +126,18 @@ class Extractor:
 
     @property
     def where(self) -> str:
-        where = getattr(self.backend, "where", None)
-        return where if isinstance(where, str) else f"{self.backend.name} backend"
+        return self.backend.where
 
-    def context(self, article: Article) -> DocContext:
-        """A fresh per-document context sharing the run's breaker and rate limiter."""
+    def context(self, article: Article | None = None) -> DocContext:
+        """A fresh per-document context sharing the run's breaker, rate limiter and run
+        log (None: a context for the run's own requests, e.g. the probe)."""
         return DocContext(
-            doc_id=article.doc_id,
-            token_budget=self.settings.token_budget,
+            doc_id=article.doc_id if article else None,
+            token_budget=self.settings.token_budget if article else None,
             limiter=self.rate_limiter,
             breaker=self.breaker,
             where=self.where,
+            observer=self.runlog.observer if self.runlog is not None else None,
         )
 
     @property
@@ -160,55 +160,33 @@ class Extractor:
         return cache_key(self.cache_fields(article))
 
     def _from_cache(self, key: str, article: Article, started: float) -> ExtractionResult | None:
-        if self.cache is None:
-            return None
-        hit = self.cache.get(key)
+        hit = self.cache.get(key) if self.cache is not None else None
         if hit is None:
             return None
-        document = hit.document
-        if document is not None:
-            document = document.model_copy(
-                update={"doc_id": article.doc_id, "source": article.source}
-            )
         if self.runlog is not None:
             self.runlog.record_cache_hit(article.doc_id, self.backend.name, self.backend.model)
-        return hit.model_copy(
-            update={
-                "doc_id": article.doc_id,
-                "document": document,
-                "cached": True,
-                "usage": Usage(),
-                "timings": {"total_s": round(time.perf_counter() - started, 4)},
-            }
-        )
+        return as_hit(hit, article, time.perf_counter() - started)
 
     async def _ensure_probed(self) -> None:
-        if self._probed or not isinstance(self.backend, ChatBackend):
+        """Probe a generating backend once per extractor, before its first request."""
+        if self._probed or not isinstance(self.backend, Generator):
             return
         if self._probe_lock is None:
             self._probe_lock = asyncio.Lock()
         async with self._probe_lock:
             if not self._probed:
-                guard = DocContext(
-                    limiter=self.rate_limiter, breaker=self.breaker, where=self.where
-                )
-                await probe_with_retries(self.backend, guard)
+                await self.backend.probe(self.context())
                 self._probed = True
 
     async def aextract(
-        self,
-        text: str | Article,
-        *,
-        published: dt.date | str | None = None,
-        doc_id: str | None = None,
-        source: str | None = None,
+        self, text: str | Article, **fields: Unpack[ArticleFields]
     ) -> ExtractionResult:
         """Extract records from one article; raises a typed `LLMExtractError` on failure.
 
         The cache is consulted before the probe and the backend; a hit comes back with
         `cached=True` and zero usage. Errors carry `attempts` and `usage` when known.
         """
-        article = as_article(text, published=published, doc_id=doc_id, source=source)
+        article = as_article(text, **fields)
         with bind_doc(article.doc_id):
             return self._with_text(await self._aextract(article), article)
 
@@ -230,9 +208,9 @@ class Extractor:
         context = self.context(article)
         t0 = time.perf_counter()
         try:
-            outcome = await self.drafter.draft(article, self.template, context=context)
+            outcome = await self.drafter.draft(article, context)
         except Exception as exc:
-            if context.requests:  # the document's whole cost, whatever strategy failed
+            if context.requests:  # the document's whole cost, whatever drafter failed
                 exc.attempts = context.requests  # type: ignore[attr-defined]
                 exc.usage = context.spent  # type: ignore[attr-defined]
             raise
@@ -247,14 +225,11 @@ class Extractor:
             event_flags=outcome.event_flags,
         )
         t2 = time.perf_counter()
-        usage = outcome.usage.model_copy(
-            update={"cost_usd": cost_usd(outcome.usage, self.backend.model, self.prices)}
-        )
         result = ExtractionResult(
             doc_id=article.doc_id,
             document=built.document,
             provenance=self.provenance,
-            usage=usage,
+            usage=priced(context.spent, self.backend.model, self.prices),
             timings={
                 "model_s": round(t1 - t0, 4),
                 "assemble_s": round(t2 - t1, 4),
@@ -279,8 +254,7 @@ class Extractor:
         if result.status == "error":
             result = self._with_text(result, article)
         if result.status == "error" and result.usage.cost_usd is None:
-            cost = cost_usd(result.usage, self.backend.model, self.prices)
-            result.usage = result.usage.model_copy(update={"cost_usd": cost})
+            result.usage = priced(result.usage, self.backend.model, self.prices)
         self.run_usage = self.run_usage.add(result.usage)
         return result
 
@@ -298,34 +272,20 @@ class Extractor:
         return min(self.settings.concurrency, cap) if cap else self.settings.concurrency
 
     async def aextract_many(self, articles: Iterable[Article]) -> AsyncIterator[ExtractionResult]:
-        """Results in completion order, at most `settings.concurrency` in flight.
+        """Results in completion order, at most `document_slots` in flight.
 
-        Articles are pulled from the iterable only as slots free up, so a generator over
-        a huge input is never read ahead: memory stays flat however many documents come.
-        Once the breaker trips nothing more is dispatched: every remaining article comes
-        back at once as a `RunAbortedError` record (none is silently dropped).
+        Articles are pulled from the iterable only as slots free up (memory stays flat
+        however many come). Once the breaker trips nothing more is dispatched: every
+        remaining article comes back at once as a `RunAbortedError` record.
         """
-        source = iter(articles)
-        pending: set[asyncio.Task[ExtractionResult]] = set()
-        slots = self.document_slots
-        try:
-            while True:
-                while len(pending) < slots:
-                    article = next(source, None)
-                    if article is None:
-                        break
-                    if self.breaker.tripped:
-                        yield self.not_sent(article)
-                        continue
-                    pending.add(asyncio.create_task(self.aextract_or_error(article)))
-                if not pending:
-                    return
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    yield task.result()
-        finally:
-            for task in pending:
-                task.cancel()
+        refuse = self._refused
+        async for result in bounded(
+            articles, self.aextract_or_error, self.document_slots, refuse=refuse
+        ):
+            yield result
+
+    def _refused(self, article: Article) -> ExtractionResult | None:
+        return self.not_sent(article) if self.breaker.tripped else None
 
     def not_sent(self, article: Article) -> ExtractionResult:
         """The error record of a document the run did not send (breaker tripped)."""
@@ -335,21 +295,14 @@ class Extractor:
             return error_result(article.doc_id, exc, self.provenance)
         raise AssertionError("not_sent called while the breaker is closed")
 
-    def extract(
-        self,
-        text: str | Article,
-        *,
-        published: dt.date | str | None = None,
-        doc_id: str | None = None,
-        source: str | None = None,
-    ) -> ExtractionResult:
+    def extract(self, text: str | Article, **fields: Unpack[ArticleFields]) -> ExtractionResult:
         """Sync twin of `aextract`."""
-        return run_sync(self._once(text, published=published, doc_id=doc_id, source=source))
+        return run_sync(self._once(as_article(text, **fields)))
 
-    async def _once(self, text: str | Article, **kw: Any) -> ExtractionResult:
+    async def _once(self, article: Article) -> ExtractionResult:
         # Each sync call runs in its own event loop; the HTTP client is bound to it.
         try:
-            return await self.aextract(text, **kw)
+            return await self.aextract(article)
         finally:
             await self.backend.aclose()
 

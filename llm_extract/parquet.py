@@ -35,7 +35,7 @@ from typing import IO, Any
 from llm_extract.acled import ACLED_COLUMNS, document_rows
 from llm_extract.errors import ConfigurationError, MissingExtraError
 from llm_extract.models import ExtractionResult
-from llm_extract.writers import ResultWriter
+from llm_extract.result_writer import ResultWriter
 
 GROUP_ROWS = 500
 GROUP_SECONDS = 10.0

@@ -49,3 +49,8 @@ def cost_usd(usage: Usage, model: str, table: PriceTable) -> float | None:
         return None
     cost = usage.prompt_tokens * price["input"] + usage.completion_tokens * price["output"]
     return round(cost / 1_000_000, 8)
+
+
+def priced(usage: Usage, model: str, table: PriceTable) -> Usage:
+    """`usage` with its cost filled in (None for an unpriced model)."""
+    return usage.model_copy(update={"cost_usd": cost_usd(usage, model, table)})

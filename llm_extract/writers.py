@@ -24,7 +24,6 @@ import os
 import re
 import sys
 import tempfile
-from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -34,6 +33,7 @@ from pydantic import ValidationError
 from llm_extract.acled import ACLED_COLUMNS, doc_id_of, document_rows
 from llm_extract.models import ExtractionResult
 from llm_extract.output_guard import FORMATS, OutputFormat, infer_format, new_file_mode
+from llm_extract.result_writer import ResultWriter as ResultWriter  # re-exported
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "OutputFormat", "atomic_write_text", "open_writer"]
 
@@ -88,28 +88,6 @@ class DurableFile:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-
-
-class ResultWriter(ABC):
-    """Where results go; `done` holds the doc ids already in the output (ok records)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.done: set[str] = set()
-        self.dropped_on_resume = 0
-
-    @abstractmethod
-    def write(self, result: ExtractionResult) -> None:
-        """Add one document's result to the output, durably."""
-
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Finish the output (stdout writers print here)."""
-
-    def __enter__(self) -> ResultWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _parse_result(line: str) -> ExtractionResult | None:

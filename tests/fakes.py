@@ -1,5 +1,7 @@
-"""Test doubles. `FakeBackend` is NOT a model: it builds a deterministic draft from the
-article's first sentence so CLI and runner tests run fast, offline and reproducibly.
+"""Test doubles. `FakeBackend` is NOT a model: its drafter (`FakeDrafter`, the strategy
+`fake`) builds a deterministic draft from the article's first sentence so CLI and runner
+tests run fast, offline and reproducibly. Each draft counts as one request in the
+document's context, so limits and usage hold as for a model.
 
 Register it with the `fake_backend` fixture (tests) or `register()` (subprocesses); it is
 then selectable as `--backend fake`. Doc ids containing "fail" raise a transport error,
@@ -13,17 +15,19 @@ import asyncio
 import os
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
 from llm_extract.article import Article
-from llm_extract.backends import NON_CHAT_BACKENDS, Backend, DraftOutcome
+from llm_extract.backends import NON_CHAT_BACKENDS, Backend
+from llm_extract.context import DocContext
 from llm_extract.draft import MAX_QUOTE, Draft, DraftActor, DraftCasualty, DraftEvent
+from llm_extract.drafters import DRAFTERS, Drafter, DraftOutcome
 from llm_extract.errors import BackendUnreachableError
 from llm_extract.models import Usage
 from llm_extract.ontology import ActorType, Outcome, SubEventType, VictimType
-from llm_extract.prompts import PromptTemplate
+from llm_extract.settings import Settings
 
 FAKE = "fake"
 DELAY_ENV = "LLM_EXTRACT_FAKE_DELAY"
@@ -79,34 +83,47 @@ class FakeBackend(Backend):
 
     name = FAKE
     model = "fake-first-sentence"
+    default_strategy = FAKE
     calls: ClassVar[list[str]] = []
     fail_marker: ClassVar[str | None] = "fail"  # doc ids containing it fail; None: never
 
-    async def draft(
-        self, article: Article, template: PromptTemplate | None, *, context: Any = None
-    ) -> DraftOutcome:
-        type(self).calls.append(article.doc_id)
+
+class FakeDrafter(Drafter):
+    """Drafts from the first sentence, as one request booked in the document's context."""
+
+    strategy = FAKE
+
+    async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
+        await context.before_request()
+        FakeBackend.calls.append(article.doc_id)
         delay = float(os.environ.get(DELAY_ENV, "0") or 0)
         if delay:
             await asyncio.sleep(delay)
-        marker = type(self).fail_marker
+        marker = FakeBackend.fail_marker
         if marker and marker in article.doc_id:
-            raise BackendUnreachableError(f"fake backend refuses {article.doc_id!r}")
-        return DraftOutcome(
-            draft=fake_draft(article.text),
-            usage=Usage(prompt_tokens=len(article.text) // 4 + 1, completion_tokens=10, calls=1),
-        )
+            error = BackendUnreachableError(f"fake backend refuses {article.doc_id!r}")
+            context.after_request(Usage(calls=1), error)
+            raise error
+        used = Usage(prompt_tokens=len(article.text) // 4 + 1, completion_tokens=10, calls=1)
+        context.after_request(used)
+        return DraftOutcome(draft=fake_draft(article.text))
+
+
+def _fake_drafter(_backend: Backend, _settings: Settings) -> Drafter:
+    return FakeDrafter()
 
 
 def register() -> None:
     """Make `--backend fake` available in this process."""
     NON_CHAT_BACKENDS[FAKE] = FakeBackend
+    DRAFTERS[FAKE] = _fake_drafter
     FakeBackend.calls.clear()
     FakeBackend.fail_marker = "fail"
 
 
 def unregister() -> None:
     NON_CHAT_BACKENDS.pop(FAKE, None)
+    DRAFTERS.pop(FAKE, None)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Long articles through ChunkingBackend give the records their parts give alone."""
+"""Long articles through the chunked drafter give the records their parts give alone."""
 
 from __future__ import annotations
 
@@ -6,27 +6,24 @@ import datetime as dt
 import itertools
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from llm_extract.article import Article
-from llm_extract.backends.base import Backend, DraftOutcome
 from llm_extract.chunking import (
     DEFAULT_MAX_CHARS,
-    ChunkingBackend,
-    chunking_from_settings,
     max_chars_for_context,
     merge_drafts,
     sentence_spans,
     split_text,
 )
+from llm_extract.context import DocContext
 from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent
+from llm_extract.drafters import ChunkedDrafter, Drafter, DraftOutcome, chunked
 from llm_extract.errors import BackendUnreachableError
 from llm_extract.extract import Extractor, run_sync
 from llm_extract.models import ExtractionResult, Usage
 from llm_extract.ontology import ActorType, Outcome, SubEventType, VictimType
-from llm_extract.prompts import PromptTemplate
 from llm_extract.settings import Settings
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -37,33 +34,28 @@ PUBLISHED = dt.date(2016, 1, 13)
 _FAKE_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’]*\s+|\n+")
 
 
-class FakeSentenceBackend(Backend):
+class FakeSentenceDrafter(Drafter):
     """Test double, not a model: one event per sentence that mentions "strike" or
     "killed" (evidence = that sentence), a casualty for each "killed" sentence, and the
     actor "Russia" wherever a sentence names it. Deterministic, so chunked and unchunked
     runs can be compared record for record. Lists are not capped (model_construct)."""
 
-    name = "fake-sentences"
-    model = "fake-sentences-v1"
+    strategy = "fake-sentences"
 
     def __init__(self, fail_on: str | None = None, fail_times: int = 10**6) -> None:
-        super().__init__(Settings(backend="rules"))
         self.calls: list[str] = []
         self.fail_on = fail_on
         self.fail_times = fail_times
         self.failures = 0
 
-    @property
-    def uses_prompt(self) -> bool:
-        return False
-
-    async def draft(
-        self, article: Article, template: PromptTemplate | None, *, context: Any = None
-    ) -> DraftOutcome:
+    async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
+        await context.before_request()  # one request a draft, booked like a model's
         self.calls.append(article.doc_id)
         if self.fail_on and self.fail_on in article.text and self.failures < self.fail_times:
             self.failures += 1
-            raise BackendUnreachableError(f"fake outage on {article.doc_id}")
+            error = BackendUnreachableError(f"fake outage on {article.doc_id}")
+            context.after_request(Usage(calls=1), error)
+            raise error
         events: list[DraftEvent] = []
         casualties: list[DraftCasualty] = []
         actors: list[DraftActor] = []
@@ -103,12 +95,14 @@ class FakeSentenceBackend(Backend):
                     )
                 )
         draft = Draft.model_construct(actors=actors, events=events, casualties=casualties)
-        usage = Usage(prompt_tokens=len(article.text) // 4, completion_tokens=10, calls=1)
-        return DraftOutcome(draft=draft, usage=usage)
+        context.after_request(
+            Usage(prompt_tokens=len(article.text) // 4, completion_tokens=10, calls=1)
+        )
+        return DraftOutcome(draft=draft)
 
 
-def _extract(backend: Backend, doc_id: str, text: str) -> ExtractionResult:
-    extractor = Extractor(Settings(backend="rules"), backend=backend)
+def _extract(drafter: Drafter, doc_id: str, text: str) -> ExtractionResult:
+    extractor = Extractor(Settings(backend="rules"), drafter=drafter)
     article = Article(doc_id=doc_id, text=text, published=PUBLISHED)
     return run_sync(extractor.aextract(article))
 
@@ -199,19 +193,19 @@ def test_max_chars_follows_the_context() -> None:
     assert 1000 <= small < DEFAULT_MAX_CHARS
 
 
-# --- the backend -----------------------------------------------------------------------
+# --- the drafter ------------------------------------------------------------------------
 
 
 def test_long_article_gives_the_records_of_its_parts() -> None:
     """(a) ~40,000 chars of the two seeds, repeated: chunked run == parts run alone."""
     text, _ = _long_article([SEED_000, SEED_003] * 5)
     assert 37_000 < len(text) < 45_000
-    inner = FakeSentenceBackend()
-    chunked = ChunkingBackend(inner, max_chars=6000, overlap=400)
-    whole = _extract(chunked, "long", text)
+    inner = FakeSentenceDrafter()
+    wrapped = ChunkedDrafter(inner, max_chars=6000, overlap=400)
+    whole = _extract(wrapped, "long", text)
     n_chunks = len(split_text(text, 6000, 400))
     assert inner.calls == [f"long#chunk{i}" for i in range(n_chunks)]
-    alone = [_extract(FakeSentenceBackend(), d, t) for d, t in (("a", SEED_000), ("b", SEED_003))]
+    alone = [_extract(FakeSentenceDrafter(), d, t) for d, t in (("a", SEED_000), ("b", SEED_003))]
     expected = {k: _records(alone[0])[k] | _records(alone[1])[k] for k in ("events", "actors")}
     expected["casualties"] = _records(alone[0])["casualties"] | _records(alone[1])["casualties"]
     got = _records(whole)
@@ -225,7 +219,7 @@ def test_offsets_point_into_the_whole_article() -> None:
     """Distinct copies: each record's span is its part's span shifted by the part offset."""
     parts = [_tagged(seed, k) for k, seed in enumerate([SEED_000, SEED_003] * 5)]
     text, offsets = _long_article(parts)
-    whole = _extract(ChunkingBackend(FakeSentenceBackend()), "long", text)
+    whole = _extract(ChunkedDrafter(FakeSentenceDrafter()), "long", text)
     assert whole.document is not None
     got = {
         (e.evidence[0], e.spans[0].start, e.spans[0].end, e.sub_event_type)
@@ -233,7 +227,7 @@ def test_offsets_point_into_the_whole_article() -> None:
     }
     expected: set[tuple[object, ...]] = set()
     for k, (part, offset) in enumerate(zip(parts, offsets, strict=True)):
-        alone = _extract(FakeSentenceBackend(), f"p{k}", part)
+        alone = _extract(FakeSentenceDrafter(), f"p{k}", part)
         assert alone.document is not None
         for e in alone.document.events:
             start, end = e.spans[0].start, e.spans[0].end
@@ -251,15 +245,13 @@ def test_offsets_point_into_the_whole_article() -> None:
 def test_chunk_sub_articles_keep_date_and_get_chunk_ids() -> None:
     seen: list[Article] = []
 
-    class Recording(FakeSentenceBackend):
-        async def draft(
-            self, article: Article, template: PromptTemplate | None, *, context: Any = None
-        ) -> DraftOutcome:
+    class Recording(FakeSentenceDrafter):
+        async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
             seen.append(article)
-            return await super().draft(article, template)
+            return await super().draft(article, context)
 
     text, _ = _long_article([SEED_000, SEED_003] * 2)
-    _extract(ChunkingBackend(Recording(), max_chars=4000, overlap=200), "doc", text)
+    _extract(ChunkedDrafter(Recording(), max_chars=4000, overlap=200), "doc", text)
     assert [a.doc_id for a in seen] == [f"doc#chunk{i}" for i in range(len(seen))]
     assert len(seen) > 1
     assert all(a.published == PUBLISHED for a in seen)
@@ -268,8 +260,8 @@ def test_chunk_sub_articles_keep_date_and_get_chunk_ids() -> None:
 
 def test_a_chunk_failing_once_is_retried() -> None:
     text, _ = _long_article([SEED_000, SEED_003, _tagged(SEED_000, 9)])
-    inner = FakeSentenceBackend(fail_on="[9]", fail_times=1)
-    result = _extract(ChunkingBackend(inner, max_chars=4000, overlap=200), "doc", text)
+    inner = FakeSentenceDrafter(fail_on="[9]", fail_times=1)
+    result = _extract(ChunkedDrafter(inner, max_chars=4000, overlap=200), "doc", text)
     assert inner.failures == 1
     assert not [w for w in result.warnings if "failed" in w]
     assert any(e.evidence[0].startswith("[9]") for e in result.events)
@@ -277,11 +269,11 @@ def test_a_chunk_failing_once_is_retried() -> None:
 
 def test_a_chunk_that_keeps_failing_is_named_and_the_others_still_count() -> None:
     text, _ = _long_article([SEED_000, SEED_003, _tagged(SEED_000, 9)])
-    inner = FakeSentenceBackend(fail_on="[9]")
-    backend = ChunkingBackend(inner, max_chars=4000, overlap=200)
-    chunks = backend.chunks(Article(doc_id="doc", text=text))
+    inner = FakeSentenceDrafter(fail_on="[9]")
+    drafter = ChunkedDrafter(inner, max_chars=4000, overlap=200)
+    chunks = drafter.chunks(Article(doc_id="doc", text=text))
     failing = [c.index + 1 for c in chunks if "[9]" in c.text]
-    result = _extract(backend, "doc", text)
+    result = _extract(drafter, "doc", text)
     assert result.ok
     failed = [w for w in result.warnings if "failed after 2 attempts" in w]
     assert [int(re.match(r"chunk (\d+)/", w).group(1)) for w in failed] == failing  # type: ignore[union-attr]
@@ -292,8 +284,8 @@ def test_a_chunk_that_keeps_failing_is_named_and_the_others_still_count() -> Non
 
 def test_all_chunks_failing_raises_the_inner_error() -> None:
     text, _ = _long_article([SEED_000, SEED_003] * 2)
-    backend = ChunkingBackend(FakeSentenceBackend(fail_on="Salma"), max_chars=4000)
-    extractor = Extractor(Settings(backend="rules"), backend=backend)
+    drafter = ChunkedDrafter(FakeSentenceDrafter(fail_on="Salma"), max_chars=4000)
+    extractor = Extractor(Settings(backend="rules"), drafter=drafter)
     article = Article(doc_id="doc", text=text)
     with pytest.raises(BackendUnreachableError):
         run_sync(extractor.aextract(article))
@@ -303,26 +295,18 @@ def test_all_chunks_failing_raises_the_inner_error() -> None:
 
 
 def test_short_article_is_passed_through_unchanged() -> None:
-    inner = FakeSentenceBackend()
-    result = _extract(ChunkingBackend(inner), "short", SEED_000)
+    inner = FakeSentenceDrafter()
+    result = _extract(ChunkedDrafter(inner), "short", SEED_000)
     assert inner.calls == ["short"]
-    assert _records(result) == _records(_extract(FakeSentenceBackend(), "x", SEED_000))
+    assert _records(result) == _records(_extract(FakeSentenceDrafter(), "x", SEED_000))
 
 
-def test_wrapper_delegates_identity_to_the_inner_backend() -> None:
-    inner = FakeSentenceBackend()
-    backend = ChunkingBackend(inner)
-    assert (backend.name, backend.model, backend.uses_prompt) == (
-        "fake-sentences",
-        "fake-sentences-v1",
-        False,
-    )
-    assert backend.mode is None
-    inner.mode = "tools"  # type: ignore[attr-defined]
-    assert backend.mode == "tools"
-    assert Extractor(Settings(backend="rules"), backend=backend).provenance.backend == (
-        "fake-sentences"
-    )
+def test_wrapper_takes_strategy_and_prompt_from_the_inner_drafter() -> None:
+    inner = FakeSentenceDrafter()
+    wrapped = ChunkedDrafter(inner)
+    assert (wrapped.strategy, wrapped.template) == ("fake-sentences", None)
+    provenance = Extractor(Settings(backend="rules"), drafter=wrapped).provenance
+    assert (provenance.backend, provenance.strategy) == ("rules", "fake-sentences")
 
 
 def test_merge_drops_overlap_duplicates_and_keeps_order() -> None:
@@ -367,9 +351,10 @@ def test_merge_drops_overlap_duplicates_and_keeps_order() -> None:
     assert [x.name for x in merged.actors] == ["Russia"]
 
 
-def test_chunking_from_settings_wraps_once() -> None:
-    inner = FakeSentenceBackend()
-    wrapped = chunking_from_settings(inner, Settings(backend="rules"))
-    assert isinstance(wrapped, ChunkingBackend)
+def test_chunked_wraps_once_and_only_when_chunking_is_on() -> None:
+    inner = FakeSentenceDrafter()
+    wrapped = chunked(inner, Settings(backend="rules"))
+    assert isinstance(wrapped, ChunkedDrafter)
     assert wrapped.inner is inner
-    assert chunking_from_settings(wrapped, Settings(backend="rules")) is wrapped
+    assert chunked(wrapped, Settings(backend="rules")) is wrapped
+    assert chunked(inner, Settings(backend="rules", chunk_chars=0)) is inner

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 from llm_extract import __version__
 from llm_extract.acled import ACLED_COLUMNS
 from llm_extract.cli import RichProgress, app, build_settings
+from llm_extract.drafters.sentences import questions
 from llm_extract.models import ExtractionResult
 from llm_extract.prompts import load_template
 from llm_extract.runner import RateLimiter, RunSummary
 from llm_extract.schemas import SCHEMA_TYPES, generate_schemas
-from llm_extract.strategies.sentences import questions
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SENTENCES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from llm_extract import Extractor, Settings
 from llm_extract.article import Article
-from llm_extract.chunking import ChunkingBackend
+from llm_extract.drafters import ChunkedDrafter, RulesDrafter
 from tests.conftest import seed_articles
 
 
@@ -16,7 +16,8 @@ def _long_article() -> Article:
 def test_long_article_goes_through_chunks_and_stays_grounded() -> None:
     article = _long_article()
     extractor = Extractor(Settings(backend="rules", cache=False, runlog=False, chunk_chars=2500))
-    assert isinstance(extractor.drafter, ChunkingBackend)
+    assert isinstance(extractor.drafter, ChunkedDrafter)
+    assert isinstance(extractor.drafter.inner, RulesDrafter)
     assert extractor.backend.name == "rules"  # the backend itself is not replaced
     assert extractor.provenance.backend == "rules"
     result = extractor.extract(article)

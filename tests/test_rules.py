@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from llm_extract.backends import get_backend
+from llm_extract.backends import Generator, get_backend
 from llm_extract.backends.rules import RulesBackend
 from llm_extract.extract import Extractor
 from llm_extract.ontology import ActorType, Outcome, SubEventType, VictimType
@@ -190,7 +190,10 @@ def test_backend_is_registered_and_offline() -> None:
     assert isinstance(backend, RulesBackend)
     assert backend.name == "rules"
     assert backend.model == backend.version == "rules-v5"
-    assert backend.uses_prompt is False
+    assert not isinstance(backend, Generator)  # nothing to ask: the rules drafter reads
+    # a strategy in the settings is for model backends; the rules always draft by rules
+    extractor = Extractor(Settings(backend="rules", strategy="single", cache=False, runlog=False))
+    assert (extractor.strategy, extractor.template) == ("rules", None)
 
 
 def test_rules_extract_grounded_records_from_an_article() -> None:

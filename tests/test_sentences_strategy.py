@@ -1,7 +1,7 @@
-"""The `sentences` strategy: rules read the fields, the model labels each sentence, and
+"""The `sentences` drafter: rules read the fields, the model labels each sentence, and
 disagreements are flagged and settled by the arbiter setting.
 
-The backend here is a stub that answers from a fixed table; no model is involved.
+The generator here is a stub that answers from a fixed table; no model is involved.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import datetime as dt
 from typing import Any
 
 from llm_extract.article import Article
-from llm_extract.backends.base import DraftOutcome
-from llm_extract.backends.chat import Generation
+from llm_extract.backends.base import Generation
+from llm_extract.context import DocContext
+from llm_extract.drafters import DraftOutcome, SentencesDrafter
+from llm_extract.drafters.sentences import Arbiter, SentenceLabel
 from llm_extract.models import Usage
 from llm_extract.ontology import SubEventType
-from llm_extract.prompts import Message
-from llm_extract.settings import Settings
-from llm_extract.strategies.sentences import SentenceLabel, sentences_draft
+from llm_extract.prompts import Message, load_template
 
 CLASH = "Nigerian troops killed 12 insurgents in an ambush near Maiduguri on Monday, the army said."
 BURNING = "Residents said the militants had burned a police post before the fighting."
@@ -27,9 +27,8 @@ ARTICLE = Article(doc_id="s1", text=f"{CLASH} {BURNING}", published=dt.date(2024
 class LabelStub:
     """Answers each sentence with the label in `answers` (None: no event)."""
 
-    def __init__(self, answers: dict[str, SubEventType | None], arbiter: str) -> None:
+    def __init__(self, answers: dict[str, SubEventType | None]) -> None:
         self.answers = answers
-        self.settings = Settings(backend="llamacpp", arbiter=arbiter)  # type: ignore[arg-type]
         self.asked: list[str] = []
 
     async def generate(
@@ -41,9 +40,10 @@ class LabelStub:
         return Generation(value=label, usage=Usage(calls=1))
 
 
-def _draft(answers: dict[str, SubEventType | None], arbiter: str) -> DraftOutcome:
-    stub = LabelStub(answers, arbiter)
-    outcome = asyncio.run(sentences_draft(stub, ARTICLE))  # type: ignore[arg-type]
+def _draft(answers: dict[str, SubEventType | None], arbiter: Arbiter) -> DraftOutcome:
+    stub = LabelStub(answers)
+    drafter = SentencesDrafter(stub, load_template("sentence_v1"), arbiter=arbiter)  # type: ignore[arg-type]
+    outcome = asyncio.run(drafter.draft(ARTICLE, DocContext()))
     assert sorted(stub.asked) == sorted(answers)  # every candidate sentence asked once
     return outcome
 

@@ -1,14 +1,15 @@
-"""Backends: where drafts come from. `get_backend` picks one from the settings.
+"""Backends: where completions come from. `get_backend` picks one from the settings.
 
-Each OpenAI-compatible server kind is one small module that registers a `Profile`;
-non-HTTP backends (rules) subclass `Backend` directly.
+Each OpenAI-compatible server kind is one small module that registers a `Profile` (a
+`ChatBackend`, a `Generator`); backends that generate nothing (rules) subclass `Backend`
+directly. Which drafter asks the backend is decided in `llm_extract.drafters`.
 """
 
 from __future__ import annotations
 
 from llm_extract.backends import azure, embedded, llamacpp, ollama, openai, vllm  # noqa: F401
-from llm_extract.backends.base import Backend, DraftOutcome
-from llm_extract.backends.chat import ChatBackend, Generation
+from llm_extract.backends.base import Backend, Generation, Generator
+from llm_extract.backends.chat import ChatBackend
 from llm_extract.backends.profile import PROFILES, Profile, register
 from llm_extract.errors import ConfigurationError
 from llm_extract.settings import Settings
@@ -38,8 +39,8 @@ __all__ = [
     "PROFILES",
     "Backend",
     "ChatBackend",
-    "DraftOutcome",
     "Generation",
+    "Generator",
     "Profile",
     "backend_names",
     "get_backend",

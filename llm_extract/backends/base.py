@@ -1,65 +1,70 @@
-"""What every backend provides: a draft for an article.
+"""What a backend is: where completions come from, and nothing about strategies.
 
-A backend need not be an HTTP model: the rules backend reads drafts straight from the
-text. Chat backends (OpenAI-compatible servers) implement `generate` on top and leave
-the choice of messages to an extraction strategy.
+A `Generator` turns messages and a response schema into one validated completion, and
+can probe what its server enforces; every OpenAI-compatible server is one (`ChatBackend`).
+A backend need not generate: the rules backend has no model, and its drafts come from
+the `rules` drafter alone. Which drafter asks the backend is the extractor's choice
+(`llm_extract.drafters`), so a backend never calls back up into a strategy.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from llm_extract.draft import Draft
+from pydantic import BaseModel
+
 from llm_extract.models import Usage
 
 if TYPE_CHECKING:
-    from llm_extract.article import Article
     from llm_extract.context import DocContext
-    from llm_extract.prompts import PromptTemplate
+    from llm_extract.prompts import Message
     from llm_extract.settings import Settings
+
+T = TypeVar("T", bound=BaseModel)
 
 
 @dataclass
-class DraftOutcome:
-    """A backend's answer for one article, with what it cost."""
+class Generation(Generic[T]):
+    """A validated answer and what all its attempts cost."""
 
-    draft: Draft
+    value: T
     usage: Usage = field(default_factory=Usage)
     attempts: int = 1
-    warnings: list[str] = field(default_factory=list)
-    event_flags: dict[int, list[str]] = field(default_factory=dict)
-    """Flags for draft events by index (e.g. where model and rules disagree)."""
+    raw: str | None = None
 
 
 class Backend(ABC):
-    """One way of turning an article into a draft."""
+    """A named backend: `model` and `version` name what produced a result (provenance,
+    cache keys); `default_strategy` names the drafter used when the settings name none."""
 
     name: str
     model: str
-    strategy: str = "single"
+    version: str = ""
+    default_strategy: str = "single"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    @abstractmethod
-    async def draft(
-        self,
-        article: Article,
-        template: PromptTemplate | None,
-        *,
-        context: DocContext | None = None,
-    ) -> DraftOutcome:
-        """Extract a draft for one article (the template is ignored by non-LLM backends).
-
-        `context` carries the document's limits (rate, token budget, circuit breaker);
-        a backend that makes requests passes it to where each request is sent.
-        """
-
     @property
-    def uses_prompt(self) -> bool:
-        return True
+    def where(self) -> str:
+        """This backend, for messages."""
+        return f"{self.name} backend"
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release connections or servers."""
+
+
+class Generator(Backend):
+    """A backend that answers messages with one completion fitting a schema."""
+
+    @abstractmethod
+    async def generate(
+        self, messages: list[Message], response_model: type[T], *, context: DocContext | None = None
+    ) -> Generation[T]:
+        """One validated answer. Every request goes through `context` (the document's
+        breaker, token budget, rate limit and call observer)."""
+
+    async def probe(self, context: DocContext | None = None) -> None:
+        """Check once that the server enforces the schema; nothing to check by default."""

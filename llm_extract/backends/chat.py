@@ -12,16 +12,14 @@ import asyncio
 import functools
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx2 as httpx
 import openai
 from instructor import OpenAISchema, openai_schema
 from pydantic import BaseModel
 
-from llm_extract.article import Article
-from llm_extract.backends.base import Backend, DraftOutcome
+from llm_extract.backends.base import Generation, Generator
 from llm_extract.backends.calls import (
     CallEvent,
     CallObserver,
@@ -31,12 +29,12 @@ from llm_extract.backends.calls import (
     short_error,
     usage_of,
 )
+from llm_extract.backends.probe import probe_with_retries
 from llm_extract.backends.profile import Profile
 from llm_extract.context import DocContext
-from llm_extract.draft import Draft
 from llm_extract.errors import TokenBudgetError, ValidationExhaustedError
 from llm_extract.models import Usage
-from llm_extract.prompts import Message, PromptTemplate
+from llm_extract.prompts import Message
 from llm_extract.redact import redact, redact_url, register_secret
 from llm_extract.retry import TransportPolicy, api_error, bad_answer, with_transport_retries
 from llm_extract.settings import Settings
@@ -78,17 +76,7 @@ CONNECT_TIMEOUT = 10.0
 """Seconds to open a connection: a server that does not even accept fails fast."""
 
 
-@dataclass
-class Generation(Generic[T]):
-    """A validated answer and what all its attempts cost."""
-
-    value: T
-    usage: Usage = field(default_factory=Usage)
-    attempts: int = 1
-    raw: str | None = None
-
-
-class ChatBackend(Backend):
+class ChatBackend(Generator):
     """Any OpenAI-compatible chat server, described by a `Profile`."""
 
     def __init__(self, settings: Settings, profile: Profile) -> None:
@@ -97,12 +85,13 @@ class ChatBackend(Backend):
         self.name = profile.name
         self.mode: str = profile.resolve_mode(settings)
         self.model = profile.resolve_model(settings)
-        self.strategy = settings.strategy or profile.default_strategy
+        self.default_strategy = profile.default_strategy
         self._client: Any = None
         self.base_url: str | None = None
         """The server the client talks to, known once the client is built."""
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
-        self.on_call: CallObserver | None = None  # e.g. the run log; never sees SQLite here
+        self.on_call: CallObserver | None = None
+        """Sees every request when no document context names an observer (tests, tools)."""
         self.http_transport: httpx.AsyncBaseTransport | None = None
         """Replaces the network under the client (the Batch API engine answers from files)."""
         if profile.needs_key:  # a missing key is one configuration error, before any document
@@ -173,10 +162,12 @@ class ChatBackend(Backend):
             kwargs["seed"] = self.settings.seed
         return self.profile.prepare_request(kwargs, response_model, self.mode)
 
-    def _emit(self, event: CallEvent) -> None:
-        if self.on_call is not None:
+    def _emit(self, event: CallEvent, context: DocContext | None) -> None:
+        observer = context.observer if context is not None else None
+        observer = observer or self.on_call
+        if observer is not None:
             try:
-                self.on_call(event)
+                observer(event)
             except Exception:  # an observer must never fail an extraction
                 logger.warning("on_call observer failed", exc_info=True)
 
@@ -209,7 +200,7 @@ class ChatBackend(Backend):
     async def _call_once(
         self, kwargs: dict[str, Any], attempt: int, context: DocContext | None = None
     ) -> tuple[Any, Any]:
-        """One HTTP request under the document's limits, reported to `on_call`."""
+        """One HTTP request under the document's limits, reported to its observer."""
         if context is not None:
             await context.before_request()
         started = time.perf_counter()
@@ -245,7 +236,7 @@ class ChatBackend(Backend):
                 event.prompt_tokens = used.prompt_tokens
                 event.completion_tokens = used.completion_tokens
                 event.response = raw_output(completion) if completion is not None else None
-            self._emit(event)
+            self._emit(event, context)
             if context is not None:
                 context.after_request(used, exc)
             raise
@@ -254,17 +245,13 @@ class ChatBackend(Backend):
         event.prompt_tokens = used.prompt_tokens
         event.completion_tokens = used.completion_tokens
         event.response = raw_output(completion)
-        self._emit(event)
+        self._emit(event, context)
         if context is not None:
             context.after_request(used)
         return value, completion
 
     async def generate(
-        self,
-        messages: list[Message],
-        response_model: type[T],
-        *,
-        context: DocContext | None = None,
+        self, messages: list[Message], response_model: type[T], *, context: DocContext | None = None
     ) -> Generation[T]:
         """One validated answer, re-asking compactly on invalid output.
 
@@ -352,29 +339,10 @@ class ChatBackend(Backend):
         _annotate(exhausted, attempts=sent, usage=usage)
         raise exhausted
 
-    async def draft(
-        self,
-        article: Article,
-        template: PromptTemplate | None,
-        *,
-        context: DocContext | None = None,
-    ) -> DraftOutcome:
-        """The `single` strategy: one call for the whole article; or `sentences`."""
-        if self.strategy == "sentences":
-            from llm_extract.strategies.sentences import sentences_draft
-
-            return await sentences_draft(self, article, template, context=context)
-        if template is None:
-            raise ValueError("chat backends need a prompt template")
-        messages = template.render(article.text, article.published, few_shot=self.settings.few_shot)
-        gen = await self.generate(messages, Draft, context=context)
-        return DraftOutcome(draft=gen.value, usage=gen.usage, attempts=gen.attempts)
-
-    async def probe(self) -> None:
-        """Check that the server constrains output to the schema (see embedded backend)."""
-        from llm_extract.backends.probe import check_constraint
-
-        await check_constraint(self)
+    async def probe(self, context: DocContext | None = None) -> None:
+        """Check that the server constrains output to the schema, once per server, model
+        and mode; transport failures are retried under the context's limits."""
+        await probe_with_retries(self, context or DocContext(where=self.where))
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -6,16 +6,8 @@ default and the constrained one.
 
 from __future__ import annotations
 
-import instructor
-
 from llm_extract.backends.profile import Profile, register
 
 PROFILE = register(
-    Profile(
-        name="ollama",
-        modes={"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS},
-        default_mode="json_schema",
-        default_model="llama3.1",
-        default_base_url="http://127.0.0.1:11434/v1",
-    )
+    Profile(name="ollama", default_model="llama3.1", default_base_url="http://127.0.0.1:11434/v1")
 )

@@ -6,10 +6,14 @@ import copy
 import functools
 from typing import Any
 
-import instructor
 from pydantic import BaseModel
 
-from llm_extract.backends.profile import Profile, register, response_format_schema
+from llm_extract.backends.profile import (
+    SCHEMA_OR_TOOLS,
+    Profile,
+    register,
+    response_format_schema,
+)
 
 UNSUPPORTED_IN_STRICT = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
 
@@ -63,7 +67,7 @@ def strict_json_schema(kwargs: dict[str, Any], model: type[BaseModel], mode: str
     return kwargs
 
 
-OPENAI_MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS}
+OPENAI_MODES = SCHEMA_OR_TOOLS
 
 PROFILE = register(
     Profile(

@@ -7,17 +7,20 @@ JSON back; only a constrained decoder can pass.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from llm_extract.backends.calls import raw_output
 from llm_extract.errors import ConstraintNotHonouredError
 from llm_extract.models import Usage
 from llm_extract.retry import TransportPolicy, api_error, with_transport_retries
 
 if TYPE_CHECKING:
-    from llm_extract.backends.chat import ChatBackend
     from llm_extract.context import DocContext
+    from llm_extract.prompts import Message
+    from llm_extract.settings import Settings
 
 
 class ProbeAnswer(BaseModel):
@@ -34,7 +37,29 @@ PROBE_MESSAGES = [
 _PASSED: set[tuple[str, str | None, str, str | None]] = set()
 
 
-async def check_constraint(backend: ChatBackend) -> None:
+class ProbedServer(Protocol):
+    """What the probe needs of a chat backend (it never imports one)."""
+
+    name: str
+    model: str
+    mode: str
+    base_url: str | None
+    settings: Settings
+
+    @property
+    def client(self) -> Any: ...
+
+    @property
+    def timeout(self) -> float: ...
+
+    def request_kwargs(
+        self, messages: list[Message], response_model: type[Any]
+    ) -> dict[str, Any]: ...
+
+    async def _create(self, kwargs: dict[str, Any]) -> tuple[Any, Any]: ...
+
+
+async def check_constraint(backend: ProbedServer) -> None:
     """Raise ConstraintNotHonouredError unless the reply fits ProbeAnswer exactly.
 
     Remembered per server, model and mode: two servers may serve the same model name
@@ -44,10 +69,6 @@ async def check_constraint(backend: ChatBackend) -> None:
     key = (backend.name, backend.base_url, backend.model, backend.mode)
     if key in _PASSED:
         return
-    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-
-    from llm_extract.backends.chat import raw_output
-
     kwargs = backend.request_kwargs(list(PROBE_MESSAGES), ProbeAnswer)
     kwargs["max_tokens"] = 64
     try:
@@ -64,14 +85,14 @@ async def check_constraint(backend: ChatBackend) -> None:
     _PASSED.add(key)
 
 
-async def probe_with_retries(backend: ChatBackend, context: DocContext) -> None:
+async def probe_with_retries(backend: ProbedServer, context: DocContext) -> None:
     """Probe once per backend, retrying transport failures (a 500 is not an ignored
     schema), under the run's breaker and rate limit like any other request."""
 
     async def once() -> None:
         await context.before_request()
         try:
-            await backend.probe()
+            await check_constraint(backend)
         except ConstraintNotHonouredError as exc:
             transport = api_error(exc.__cause__)
             context.after_request(Usage(calls=1), transport)

@@ -19,6 +19,13 @@ from llm_extract.settings import Settings
 RequestHook = Callable[[dict[str, Any], type[BaseModel], str], dict[str, Any]]
 
 
+SCHEMA_OR_TOOLS: Mapping[str, instructor.Mode] = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+}
+"""What most servers constrain: response_format json_schema (the default) or a forced tool."""
+
+
 def _no_change(kwargs: dict[str, Any], _model: type[BaseModel], _mode: str) -> dict[str, Any]:
     return kwargs
 
@@ -28,8 +35,8 @@ class Profile:
     """Request shape and defaults for one kind of OpenAI-compatible server."""
 
     name: str
-    modes: Mapping[str, instructor.Mode]
-    default_mode: str
+    modes: Mapping[str, instructor.Mode] = field(default_factory=lambda: SCHEMA_OR_TOOLS)
+    default_mode: str = "json_schema"
     default_model: str | None = None
     default_base_url: str | None = None
     default_api_key_env: str | None = None

@@ -1,23 +1,13 @@
-"""The `rules` backend: drafts from trigger lexicons and the alias table, no model.
+"""The `rules` backend: no model, so nothing to generate; the `rules` drafter does the work.
 
-It needs nothing but the package itself, so it is the offline baseline: fast, free,
-deterministic, and what every model backend is compared with. Its draft goes through the
-same assemble stage as a model's, so grounding and normalisation are identical.
+It is a backend so that `--backend rules` names it like any other, and so that results
+and cache keys record which rule set (`model`, `version`) produced them.
 """
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING
-
-from llm_extract.backends.base import Backend, DraftOutcome
-from llm_extract.models import Usage
-from llm_extract.rules import RULES_VERSION, build_draft
-
-if TYPE_CHECKING:
-    from llm_extract.article import Article
-    from llm_extract.context import DocContext
-    from llm_extract.prompts import PromptTemplate
+from llm_extract.backends.base import Backend
+from llm_extract.rules import RULES_VERSION
 
 
 class RulesBackend(Backend):
@@ -26,18 +16,4 @@ class RulesBackend(Backend):
     name = "rules"
     model = RULES_VERSION
     version = RULES_VERSION
-
-    @property
-    def uses_prompt(self) -> bool:
-        return False
-
-    async def draft(
-        self,
-        article: Article,
-        template: PromptTemplate | None,
-        *,
-        context: DocContext | None = None,
-    ) -> DraftOutcome:
-        """Rules ignore the prompt template; the work runs off the event loop."""
-        draft = await asyncio.to_thread(build_draft, article.text, article.published)
-        return DraftOutcome(draft=draft, usage=Usage(), attempts=1)
+    default_strategy = "rules"

@@ -242,7 +242,7 @@ def muc4_command(
     quiet: Quiet = False,
 ) -> None:
     """Score llm-extract on MUC-4 (CEAF-REE, as GTT's reference scorer computes it)."""
-    from llm_extract.cli import PlainProgress, RichProgress  # the run command's progress
+    from llm_extract.cli_progress import PlainProgress, RichProgress  # as `run` shows it
 
     err = Console(stderr=True)
     check_rpm(rpm)

@@ -1,4 +1,4 @@
-"""The `sentences` strategy: code reads the fields, a small model answers small questions.
+"""The `sentences` drafter: code reads the fields, a small model answers small questions.
 
 A 135M model cannot fill a whole-article schema, but it can be asked one constrained
 question about one sentence. The rules read every field they read well (count phrases,
@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from llm_extract.backends.base import DraftOutcome
 from llm_extract.draft import MAX_NAMES, MAX_QUOTE, Draft, DraftEvent, main_country
-from llm_extract.models import Usage
+from llm_extract.drafters.base import Drafter, DraftOutcome
 from llm_extract.normalize import fold
 from llm_extract.ontology import SubEventType
-from llm_extract.prompts import load_template
 from llm_extract.rules import build_draft
 from llm_extract.rules.actors import scan_actors
 from llm_extract.rules.dates import find_date_phrase
@@ -34,12 +32,12 @@ from llm_extract.sentences import candidate_sentences
 
 if TYPE_CHECKING:
     from llm_extract.article import Article
-    from llm_extract.backends.chat import ChatBackend
+    from llm_extract.backends.base import Generator
     from llm_extract.context import DocContext
-    from llm_extract.prompts import PromptTemplate
+    from llm_extract.prompts import Message, PromptTemplate
 
-SENTENCE_PROMPT = "sentence_v1"
 MAX_SENTENCES = 40
+Arbiter = Literal["code", "model"]
 
 
 class SentenceLabel(BaseModel):
@@ -87,32 +85,52 @@ def questions(text: str, published: dt.date | None) -> tuple[Draft, list[str]]:
     return rules, list(by_text.values())[:MAX_SENTENCES]
 
 
-async def sentences_draft(
-    backend: ChatBackend,
-    article: Article,
-    template: PromptTemplate | None = None,
-    *,
-    context: DocContext | None = None,
-) -> DraftOutcome:
+class SentencesDrafter(Drafter):
     """Rules draft, checked (or overruled) by one model label per candidate sentence.
 
     Every question goes through the document's `context`, so the rate limit and the
     token budget hold per request and per document, and a question asked before for
     the same document (e.g. in an overlapping chunk) is not sent again.
     """
-    settings = backend.settings
-    arbiter = settings.arbiter
-    template = template or load_template(SENTENCE_PROMPT, settings.prompts_dir)
-    rules, asked = await asyncio.to_thread(questions, article.text, article.published)
-    by_text = {fold(text): text for text in asked}
-    usage = Usage()
-    labels: dict[str, SubEventType | None] = {}
-    for key, text in by_text.items():
-        messages = template.render(text, few_shot=settings.few_shot)
-        gen = await backend.generate(messages, SentenceLabel, context=context)
-        usage = usage.add(gen.usage)
-        labels[key] = gen.value.sub_event_type
 
+    strategy = "sentences"
+
+    def __init__(
+        self,
+        generator: Generator,
+        template: PromptTemplate,
+        *,
+        arbiter: Arbiter = "code",
+        few_shot: bool = True,
+    ) -> None:
+        self.generator = generator
+        self.template: PromptTemplate = template
+        self.arbiter: Arbiter = arbiter
+        self.few_shot = few_shot
+
+    def messages(self, sentence: str) -> list[Message]:
+        """The request asking about one sentence (the `prompts show` command prints them)."""
+        return self.template.render(sentence, few_shot=self.few_shot)
+
+    async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
+        rules, asked = await asyncio.to_thread(questions, article.text, article.published)
+        by_text = {fold(text): text for text in asked}
+        labels: dict[str, SubEventType | None] = {}
+        for key, text in by_text.items():
+            gen = await self.generator.generate(self.messages(text), SentenceLabel, context=context)
+            labels[key] = gen.value.sub_event_type
+        return arbitrate(rules, labels, by_text, self.arbiter)
+
+
+def arbitrate(
+    rules: Draft,
+    labels: dict[str, SubEventType | None],
+    by_text: dict[str, str],
+    arbiter: Arbiter,
+) -> DraftOutcome:
+    """The rules' events, flagged where the model's label agrees or not, and settled by
+    `arbiter`; sentences only the model labelled become events (model) or warnings (code).
+    `labels` and `by_text` are keyed by the folded sentence."""
     warnings: list[str] = []
     flags: dict[int, list[str]] = {}
     events: list[DraftEvent] = []
@@ -146,10 +164,4 @@ async def sentences_draft(
         else:
             warnings.append(f"model saw {said.value} in {by_text[key][:60]!r}; rules did not")
     draft = Draft(actors=rules.actors, events=events[:8], casualties=rules.casualties)
-    return DraftOutcome(
-        draft=draft,
-        usage=usage,
-        attempts=max(1, usage.calls),
-        warnings=warnings,
-        event_flags=flags,
-    )
+    return DraftOutcome(draft=draft, warnings=warnings, event_flags=flags)
