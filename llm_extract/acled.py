@@ -8,6 +8,11 @@ article they came from.
 
 from __future__ import annotations
 
+import json
+from enum import Enum
+
+from pydantic import BaseModel
+
 from llm_extract.models import Actor, Document, Event
 from llm_extract.ontology import INTER_CODE, ActorType, DatePrecision, EventType, SubEventType
 
@@ -134,9 +139,31 @@ def event_row(doc: Document, event: Event) -> dict[str, str]:
     return row
 
 
-def document_rows(doc: Document) -> list[dict[str, str]]:
-    """ACLED rows for every event of a document, in event order."""
-    return [event_row(doc, event) for event in doc.events]
+def extra_cell(value: object) -> str:
+    """A user-added field as one cell: lists joined with '; ', objects as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(extra_cell(v) for v in value)
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def document_rows(doc: Document, extra_columns: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """ACLED rows for every event of a document, in event order; `extra_columns` are
+    fields a user's `Event` subclass adds (read back from JSON they are extras)."""
+    return [
+        {
+            **event_row(doc, event),
+            **{c: extra_cell(getattr(event, c, None)) for c in extra_columns},
+        }
+        for event in doc.events
+    ]
 
 
 def doc_id_of(event_id_cnty: str) -> str:

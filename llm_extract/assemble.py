@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from llm_extract.draft import Draft, DraftActor, main_country
 from llm_extract.grounding import align_salvage, find_mention
 from llm_extract.models import (
@@ -37,6 +39,7 @@ from llm_extract.normalize import (
     victim_groups,
 )
 from llm_extract.ontology import ActorType, event_type_of
+from llm_extract.records import Extras, Records, take_extras
 
 UNGROUNDED = "ungrounded"
 
@@ -60,6 +63,26 @@ class _Context:
     event_country: str | None = None  # where most of the draft's events happen
     actors: dict[str, Actor] = field(default_factory=dict)  # canonical key -> actor
     by_surface: dict[str, str] = field(default_factory=dict)  # folded surface -> actor id
+    records: Records = field(default_factory=Records)  # the user's classes, if any
+
+    def extras(self, slot: str, item: BaseModel | None, path: str) -> Extras:
+        """The user's added fields carried by a draft item, grounded (see records.py)."""
+        if self.records.is_default:
+            return Extras()
+        return take_extras(
+            self.records,
+            slot,
+            item,
+            self.text,
+            keep=self.keep_ungrounded,
+            path=path,
+        )
+
+    def settle(self, extras: Extras) -> None:
+        """Account for what reading the added fields did."""
+        self.out.warnings.extend(extras.warnings)
+        for path, quote, found in extras.aligned:
+            self.note(path, quote, found, "evidence aligned")
 
     def note(self, path: str, original: object, value: object, rule: str) -> None:
         if original != value:
@@ -123,12 +146,16 @@ def _actor_id(ctx: _Context, name: str, hint: DraftActor | None = None) -> str |
                 "alias table",
             )
             actor_type = info.actor_type
-        actor = Actor(
+        extras = ctx.extras("actor", hint, f"actors[{surface}]")
+        actor = extras.build(
+            ctx.records.actor,
+            f"actors[{surface}]",
             id=f"a{len(ctx.actors) + 1}",
             name=canonical,
             actor_type=actor_type,
             country=(info.country if info and info.country else country),
         )
+        ctx.settle(extras)
         ctx.actors[ckey] = actor
         ctx.note(f"{actor.id}.name", surface, canonical, "alias table")
     if surface not in actor.mentions:
@@ -195,7 +222,10 @@ def _events(ctx: _Context, draft: Draft, extra_flags: dict[int, list[str]]) -> l
             ctx.out.warnings.append(f"{path}: duplicate of an earlier event, merged")
             continue
         seen.add(key)
-        event = Event(
+        extras = ctx.extras("event", de, path)
+        event = extras.build(
+            ctx.records.event,
+            path,
             id=f"e{len(events) + 1}",
             event_type=event_type_of(de.sub_event_type),
             sub_event_type=de.sub_event_type,
@@ -211,6 +241,7 @@ def _events(ctx: _Context, draft: Draft, extra_flags: dict[int, list[str]]) -> l
             spans=[span],
             flags=flags,
         )
+        ctx.settle(extras)
         events.append(event)
     return events
 
@@ -246,8 +277,11 @@ def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casual
         if key in seen:
             continue
         seen.add(key)
+        extras = ctx.extras("casualty", dc, path)
         out.append(
-            Casualty(
+            extras.build(
+                ctx.records.casualty,
+                path,
                 id=f"c{len(out) + 1}",
                 event=_event_for(span, events),
                 outcome=dc.outcome,
@@ -260,6 +294,7 @@ def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casual
                 flags=flags,
             )
         )
+        ctx.settle(extras)
     return out
 
 
@@ -272,8 +307,10 @@ def assemble(
     source: str | None = None,
     keep_ungrounded: bool = False,
     event_flags: dict[int, list[str]] | None = None,
+    records: Records | None = None,
 ) -> Assembly:
-    """Turn a draft into a validated `Document` for the article `text`."""
+    """Turn a draft into a validated `Document` for the article `text`; `records` are the
+    user's record classes (fields they add are read from the draft, else defaulted)."""
     out = Assembly(document=Document(doc_id=doc_id, published=published, source=source))
     ctx = _Context(
         text=text,
@@ -281,6 +318,7 @@ def assemble(
         keep_ungrounded=keep_ungrounded,
         out=out,
         event_country=main_country(draft),
+        records=records or Records(),
     )
     for da in draft.actors:
         _actor_id(ctx, da.name, hint=da)

@@ -101,16 +101,19 @@ def extraction_fields(
 ) -> dict[str, Any]:
     """Everything that can change this article's result; hashed into the cache key."""
     from llm_extract.draft import schema_hash
+    from llm_extract.records import draft_model
     from llm_extract.rules import RULES_VERSION
     from llm_extract.version import __version__
 
     s = settings
+    records = s.records.fingerprint()  # None (and left out) for the default records
     return {
+        **({"records": records} if records else {}),
         "text_sha256": article.text_hash(),
         "published": article.published.isoformat() if article.published else None,
         "prompt_id": template.id if template else None,
         "prompt_hash": template.hash if template else None,
-        "schema_hash": schema_hash(),
+        "schema_hash": schema_hash(draft_model(s.records)),
         "backend": backend.name,
         "backend_version": str(getattr(backend, "version", "") or ""),
         "base_url": server_url(backend),

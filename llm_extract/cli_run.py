@@ -85,6 +85,20 @@ def run_command(
     api_key_env: ApiKeyEnv = None,
     temperature: Temperature = None,
     prompt: Prompt = None,
+    prompts: Annotated[
+        Path | None,
+        typer.Option(
+            "--prompts", help="Your prompt folder (system.j2, user.j2) or a folder of them."
+        ),
+    ] = None,
+    records: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--records",
+            help="Your record class, module:Class (a subclass of Event, Actor or Casualty "
+            "adding fields); repeat for several.",
+        ),
+    ] = None,
     strategy: StrategyOpt = None,
     arbiter: ArbiterOpt = None,
     cache_dir: CacheDir = None,
@@ -121,7 +135,11 @@ def run_command(
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     day = parse_date(published, "--published")
+    if prompts is not None and (prompts / "system.j2").is_file():  # the template folder itself
+        prompt, prompts = prompt or prompts.resolve().name, prompts.resolve().parent
     settings = settings_from_options(
+        prompts_dir=prompts,
+        records=records or None,
         backend=backend,
         base_url=base_url,
         model=model,

@@ -32,6 +32,7 @@ from llm_extract.errors import ConfigurationError, RunAbortedError
 from llm_extract.failure import error_result
 from llm_extract.models import ExtractionResult, Provenance, Usage
 from llm_extract.pricing import PriceTable, cost_usd, load_prices, priced
+from llm_extract.records import draft_model
 from llm_extract.redact import redact
 from llm_extract.runlog import RunLog, bind_doc, new_run_id
 from llm_extract.settings import Settings
@@ -148,7 +149,7 @@ class Extractor:
             strategy=self.strategy,
             prompt_id=self.template.id if self.template else None,
             prompt_hash=self.template.hash if self.template else None,
-            schema_hash=schema_hash(),
+            schema_hash=schema_hash(draft_model(self.settings.records)),
             package_version=__version__,
         )
 
@@ -165,6 +166,7 @@ class Extractor:
             return None
         if self.runlog is not None:
             self.runlog.record_cache_hit(article.doc_id, self.backend.name, self.backend.model)
+        hit.document = self.settings.records.adopt(hit.document)  # as the user's classes
         return as_hit(hit, article, time.perf_counter() - started)
 
     async def _ensure_probed(self) -> None:
@@ -223,6 +225,7 @@ class Extractor:
             source=article.source,
             keep_ungrounded=self.settings.keep_ungrounded,
             event_flags=outcome.event_flags,
+            records=self.settings.records,
         )
         t2 = time.perf_counter()
         result = ExtractionResult(

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    field_validator,
+    model_validator,
+)
 
 from llm_extract.ontology import (
     SUB_EVENT_TYPES,
@@ -29,6 +36,20 @@ class _Record(BaseModel):
     """Base for records: unknown fields are kept, so newer files round-trip."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, use_enum_values=False)
+
+
+class EvidenceMarker:
+    """Marks a string field as a verbatim quote from the article (see `Evidence`)."""
+
+    def __repr__(self) -> str:
+        return "EVIDENCE"
+
+
+EVIDENCE = EvidenceMarker()
+Evidence = Annotated[str, EVIDENCE]
+"""A field a user adds to a record typed `Evidence` (or `Evidence | None`, `list[Evidence]`)
+is a quote: the model is asked to copy it verbatim and code grounds it in the article
+like the records' own evidence (see `llm_extract.records`)."""
 
 
 class AlignmentStatus(str, Enum):
@@ -161,9 +182,10 @@ class Document(_Record):
     doc_id: str
     published: dt.date | None = None
     source: str | None = None
-    actors: list[Actor] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    casualties: list[Casualty] = Field(default_factory=list)
+    # SerializeAsAny: a user's subclass of a record (extra fields) is written whole.
+    actors: list[SerializeAsAny[Actor]] = Field(default_factory=list)
+    events: list[SerializeAsAny[Event]] = Field(default_factory=list)
+    casualties: list[SerializeAsAny[Casualty]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Document:

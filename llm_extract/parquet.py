@@ -49,10 +49,11 @@ def _pa() -> Any:
     return pyarrow
 
 
-def schema() -> Any:
-    """The Arrow schema of a document row (fixed, so every part file agrees)."""
+def schema(extra_columns: tuple[str, ...] = ()) -> Any:
+    """The Arrow schema of a document row (fixed for a run, so every part file agrees);
+    `extra_columns` (fields a user's `Event` subclass adds) extend the `acled` struct."""
     pa = _pa()
-    acled = pa.struct([(name, pa.string()) for name in ACLED_COLUMNS])
+    acled = pa.struct([(name, pa.string()) for name in (*ACLED_COLUMNS, *extra_columns)])
     return pa.schema(
         [
             ("doc_id", pa.string()),
@@ -73,7 +74,7 @@ def schema() -> Any:
     )
 
 
-def document_row(result: ExtractionResult) -> dict[str, Any]:
+def document_row(result: ExtractionResult, extra_columns: tuple[str, ...] = ()) -> dict[str, Any]:
     """The Parquet row for one document's result (also what Ray workers emit)."""
     err = result.error
     return {
@@ -89,14 +90,16 @@ def document_row(result: ExtractionResult) -> dict[str, Any]:
         "prompt_tokens": result.usage.prompt_tokens,
         "completion_tokens": result.usage.completion_tokens,
         "cost_usd": result.usage.cost_usd,
-        "acled": document_rows(result.document) if result.ok and result.document else [],
+        "acled": document_rows(result.document, extra_columns)
+        if result.ok and result.document
+        else [],
         "result": result.model_dump_json(),
     }
 
 
-def rows_table(rows: list[dict[str, Any]]) -> Any:
+def rows_table(rows: list[dict[str, Any]], extra_columns: tuple[str, ...] = ()) -> Any:
     """A `pyarrow.Table` of document rows with the fixed schema."""
-    return _pa().Table.from_pylist(rows, schema=schema())
+    return _pa().Table.from_pylist(rows, schema=schema(extra_columns))
 
 
 def part_files(folder: Path) -> list[Path]:
@@ -181,8 +184,10 @@ class ParquetWriter(ResultWriter):
         stream: IO[str] | None = None,
         group_rows: int = GROUP_ROWS,
         group_seconds: float = GROUP_SECONDS,
+        extra_columns: tuple[str, ...] = (),
     ) -> None:
         super().__init__(path)
+        self.extra_columns = extra_columns
         _pa()
         if path is None:
             raise ConfigurationError("Parquet output needs an output folder (-o OUT.parquet)")
@@ -203,7 +208,7 @@ class ParquetWriter(ResultWriter):
         self._since = time.monotonic()
 
     def write(self, result: ExtractionResult) -> None:
-        self._rows.append(document_row(result))
+        self._rows.append(document_row(result, self.extra_columns))
         if (
             len(self._rows) >= self.group_rows
             or time.monotonic() - self._since >= self.group_seconds
@@ -216,7 +221,7 @@ class ParquetWriter(ResultWriter):
         if not self._rows or self.path is None:
             return
         part = self.path / f"{self._prefix}-{self._seq:05d}.parquet"
-        _write_atomic(rows_table(self._rows), part)
+        _write_atomic(rows_table(self._rows, self.extra_columns), part)
         self._seq += 1
         self._rows = []
 
@@ -235,8 +240,9 @@ def read_results(path: Path) -> Iterable[ExtractionResult]:
             yield ExtractionResult.model_validate_json(text)
 
 
-def events_table(path: Path) -> Any:
-    """One row per event with the CSV writer's ACLED columns (ok documents only)."""
+def events_table(path: Path, extra_columns: tuple[str, ...] = ()) -> Any:
+    """One row per event with the CSV writer's ACLED columns, then `extra_columns`
+    (ok documents only)."""
     import pyarrow.parquet as pq
 
     pa = _pa()
@@ -249,4 +255,5 @@ def events_table(path: Path) -> Any:
         ):
             if status == "ok":
                 rows.extend(events or [])
-    return pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in ACLED_COLUMNS]))
+    columns = (*ACLED_COLUMNS, *extra_columns)
+    return pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns]))

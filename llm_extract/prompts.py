@@ -9,6 +9,7 @@ The article goes last, between <article> markers, as data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -57,13 +58,28 @@ class PromptTemplate:
     user: str
     examples: list[dict[str, Any]] = field(default_factory=list)
     hash: str = ""
+    record_fields: str = ""
+    """One line per field the user's record classes add (`{{ record_fields }}`)."""
 
     def _context(self) -> dict[str, str]:
         return {
             "event_types": "; ".join(e.value for e in EventType),
             "sub_event_types": "; ".join(s.value for s in SubEventType),
             "actor_types": ", ".join(a.value for a in ActorType),
+            "record_fields": self.record_fields,
         }
+
+    def with_record_fields(self, lines: str) -> PromptTemplate:
+        """This template telling the model about the user's added fields: at
+        `{{ record_fields }}` if the system template places it, else after the system
+        text. No lines: the template itself, so default requests are unchanged."""
+        if not lines:
+            return self
+        system = self.system
+        if "record_fields" not in system:
+            system += "\n{{ record_fields }}"
+        digest = hashlib.sha256(f"{self.hash}\0{lines}".encode()).hexdigest()[:16]
+        return dataclasses.replace(self, system=system, record_fields=lines, hash=digest)
 
     def render_user(self, article: str, published: dt.date | str | None) -> str:
         return _compiled(self.user).render(

@@ -219,7 +219,13 @@ class RayRun(BatchRun):
             ray.init(address=self.ray_address, log_to_driver=False, include_dashboard=False)
         started = time.perf_counter()
         summary = RunSummary()
-        with open_writer(self.output, self.fmt, resume=self.resume, stream=self.stdout) as writer:
+        with open_writer(
+            self.output,
+            self.fmt,
+            resume=self.resume,
+            stream=self.stdout,
+            extra_columns=self.settings.records.extra_columns,  # a user's Event fields
+        ) as writer:
             summary.resumed = len(writer.done)
             if self.listener:
                 self.listener.started(summary)

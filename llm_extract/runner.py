@@ -212,14 +212,18 @@ class BatchRun:
         """The writer, under the output's lock, after the no-truncation checks."""
         path = self.output
         if path is None:
-            with open_writer(None, fmt, stream=self.stdout) as writer:
+            extra = self.settings.records.extra_columns
+            with open_writer(None, fmt, stream=self.stdout, extra_columns=extra) as writer:
                 yield writer
             return
         with contextlib.ExitStack() as stack:
             try:
                 stack.enter_context(output_lock(path))
                 check_existing(path, fmt, resume=self.resume, overwrite=self.overwrite)
-                writer = stack.enter_context(open_writer(path, fmt, resume=self.resume))
+                extra = self.settings.records.extra_columns  # a user's Event fields
+                writer = stack.enter_context(
+                    open_writer(path, fmt, resume=self.resume, extra_columns=extra)
+                )
             except OSError as exc:
                 raise OutputError(describe_os_error(exc, path)) from exc
             yield writer

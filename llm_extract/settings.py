@@ -23,6 +23,7 @@ from pydantic_settings import (
 )
 
 from llm_extract.errors import ConfigurationError
+from llm_extract.records import Records
 
 DEFAULT_CONFIG_FILE = "llm-extract.toml"
 
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
     )
     prompt: str = Field("extract_v1", description="Prompt template id (a folder in prompts/).")
     prompts_dir: Path | None = Field(None, description="Extra folder searched for templates.")
+    records: Records = Field(
+        default_factory=Records,
+        description="Record classes: subclasses of Event, Actor or Casualty (or module:Class "
+        "names) whose added fields the model fills and the outputs carry.",
+    )
     few_shot: bool = True
     validation_retries: int = Field(2, ge=0, description="Re-asks after invalid output.")
     transport_retries: int = Field(4, ge=0, description="Retries after 429/5xx/timeouts.")

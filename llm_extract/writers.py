@@ -238,15 +238,17 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
-def result_rows(result: ExtractionResult) -> list[dict[str, str]]:
+def result_rows(
+    result: ExtractionResult, extra_columns: tuple[str, ...] = ()
+) -> list[dict[str, str]]:
     """A document's CSV rows: one per event, or one trace row if it failed or had none."""
     doc_id = result.doc_id
     if result.ok and result.document is not None and result.document.events:
         return [
             {**row, "doc_id": doc_id, "status": "ok", "error": ""}
-            for row in document_rows(result.document)
+            for row in document_rows(result.document, extra_columns)
         ]
-    row = dict.fromkeys(CSV_COLUMNS, "")
+    row = dict.fromkeys((*CSV_COLUMNS, *extra_columns), "")
     row["doc_id"] = doc_id
     if result.ok:
         row["status"] = "no_events"
@@ -257,9 +259,11 @@ def result_rows(result: ExtractionResult) -> list[dict[str, str]]:
     return [row]
 
 
-def _csv_text(rows: list[dict[str, str]], *, header: bool) -> str:
+def _csv_text(
+    rows: list[dict[str, str]], *, header: bool, columns: tuple[str, ...] = CSV_COLUMNS
+) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     if header:
         writer.writeheader()
     writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
@@ -276,27 +280,37 @@ class CsvWriter(ResultWriter):
 
     Resuming keeps the rows of finished documents (`ok` and `no_events`) and drops
     `error` rows, whose documents run again. Files written before the trace columns
-    existed are read too (their rows are all events).
+    existed are read too (their rows are all events). `extra_columns` (fields a user's
+    `Event` subclass adds) follow the trace columns.
     """
 
-    def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        resume: bool = False,
+        stream: IO[str] | None = None,
+        extra_columns: tuple[str, ...] = (),
+    ):
         super().__init__(path)
         self._stream = stream
         self._file: DurableFile | None = None
         self._header_done = False
+        self.extra_columns = extra_columns
+        self.columns = (*CSV_COLUMNS, *extra_columns)
         if path is None:
             return
         rows: list[dict[str, str]] = []
         if resume and path.exists():
             rows = self._load(path)
-        self._file = DurableFile(path, _csv_text(rows, header=True))
+        self._file = DurableFile(path, _csv_text(rows, header=True, columns=self.columns))
 
     def _load(self, path: Path) -> list[dict[str, str]]:
         """Whole rows of finished documents; a torn last write drops its document's rows."""
         text = path.read_text(encoding="utf-8", errors="replace")
         reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = [
-            {c: restore(row.get(c) or "") for c in CSV_COLUMNS}
+            {c: restore(row.get(c) or "") for c in self.columns}
             for row in reader
             if None not in row.values() and None not in row
         ]
@@ -314,12 +328,12 @@ class CsvWriter(ResultWriter):
         return rows
 
     def write(self, result: ExtractionResult) -> None:
-        rows = result_rows(result)
+        rows = result_rows(result, self.extra_columns)
         if self._file is not None:
-            self._file.append(_csv_text(rows, header=False))
+            self._file.append(_csv_text(rows, header=False, columns=self.columns))
             return
         out = self._stream or sys.stdout
-        out.write(_csv_text(rows, header=not self._header_done))
+        out.write(_csv_text(rows, header=not self._header_done, columns=self.columns))
         out.flush()
         self._header_done = True
 
@@ -328,7 +342,7 @@ class CsvWriter(ResultWriter):
             self._file.close()
         elif not self._header_done:
             out = self._stream or sys.stdout
-            out.write(_csv_text([], header=True))
+            out.write(_csv_text([], header=True, columns=self.columns))
             out.flush()
             self._header_done = True
 
@@ -339,14 +353,18 @@ def open_writer(
     *,
     resume: bool = False,
     stream: IO[str] | None = None,
+    extra_columns: tuple[str, ...] = (),
 ) -> ResultWriter:
     """A writer for `fmt` (None: from the path's extension); with no path it writes to
-    `stream` (default stdout)."""
+    `stream` (default stdout). `extra_columns`: fields a user's `Event` subclass adds,
+    as CSV and Parquet columns (JSON carries every field anyway)."""
     fmt = infer_format(path, fmt)
     if fmt == "parquet":  # its own module: pyarrow is an optional extra
         from llm_extract.parquet import ParquetWriter
 
-        return ParquetWriter(path, resume=resume, stream=stream)
+        return ParquetWriter(path, resume=resume, stream=stream, extra_columns=extra_columns)
+    if fmt == "csv":
+        return CsvWriter(path, resume=resume, stream=stream, extra_columns=extra_columns)
     kinds: dict[str, type[JsonlWriter] | type[JsonWriter] | type[CsvWriter]] = {
         "jsonl": JsonlWriter,
         "json": JsonWriter,

@@ -87,10 +87,14 @@ def first_sentence(text: str) -> str:
     return _SENTENCE_END.split(stripped, maxsplit=1)[0][:600] if stripped else ""
 
 
-def draft_for(user_message: str, events: int = 1) -> dict[str, Any]:
-    """The deterministic answer: `events` copies of one event quoting the first sentence."""
+def draft_for(
+    user_message: str, events: int = 1, extras: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The deterministic answer: `events` copies of one event quoting the first sentence
+    (plus `extras`, the values of fields a user's Event subclass adds)."""
     sentence = first_sentence(article_of(user_message))
     event = {
+        **(extras or {}),
         "evidence": sentence,
         "sub_event_type": "Armed clash",
         "date_text": None,
@@ -111,7 +115,8 @@ class FakeServer:
     `faults` maps a fault kind to its rate, e.g. `{"429": 0.05, "500": 0.05}`; `script` is
     an explicit list of outcomes ("ok" or a fault kind) consumed one per non-probe request,
     after which requests are answered normally. `latency` delays every answer; `events` and
-    `padding` (spaces inside the JSON) set the response size.
+    `padding` (spaces inside the JSON) set the response size; `event_extras` are added to
+    every answered event (for a user's extended records).
     """
 
     def __init__(
@@ -126,7 +131,9 @@ class FakeServer:
         events: int = 1,
         padding: int = 0,
         fault_probe: bool = False,
+        event_extras: dict[str, Any] | None = None,
     ) -> None:
+        self.event_extras = event_extras
         unknown = set(faults or {}) - set(FAULT_KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; use {FAULT_KINDS}")
@@ -232,7 +239,7 @@ class FakeServer:
         elif schema_name(body) == "SentenceLabel":  # the sentences strategy's question
             payload = {"sub_event_type": None}
         else:
-            payload = draft_for(last_user_message(body), self.events)
+            payload = draft_for(last_user_message(body), self.events, self.event_extras)
         if outcome == "invalid":
             payload = dict(payload)
             payload["events"] = [{"evidence": 42, "sub_event_type": "Picnic"}]

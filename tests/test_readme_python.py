@@ -30,7 +30,7 @@ def test_readme_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> None:
         for block in blocks:
             shown = io.StringIO()
             with contextlib.redirect_stdout(shown):
-                exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+                exec(compile(block, "README.md", "exec", dont_inherit=True), {"__name__": "readme"})
             if "print(" in block:
                 assert shown.getvalue().strip(), "the snippet printed nothing"
     assert server.model_requests, "the OpenAI part of the snippet reached the fake server"

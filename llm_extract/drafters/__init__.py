@@ -19,6 +19,7 @@ from llm_extract.drafters.sentences import SentencesDrafter
 from llm_extract.drafters.single import SingleDrafter
 from llm_extract.errors import ConfigurationError
 from llm_extract.prompts import PromptTemplate, load_template
+from llm_extract.records import draft_model
 from llm_extract.settings import Settings
 
 DrafterFactory = Callable[[Backend, Settings], Drafter]
@@ -51,8 +52,14 @@ def _generator(backend: Backend, strategy: str) -> Generator:
 
 
 def _single(backend: Backend, settings: Settings) -> Drafter:
-    template = _template(settings, "single")
-    return SingleDrafter(_generator(backend, "single"), template, few_shot=settings.few_shot)
+    # a user's record classes add fields to the draft and a line each to the prompt
+    template = _template(settings, "single").with_record_fields(settings.records.prompt_lines())
+    return SingleDrafter(
+        _generator(backend, "single"),
+        template,
+        few_shot=settings.few_shot,
+        response_model=draft_model(settings.records),
+    )
 
 
 def _sentences(backend: Backend, settings: Settings) -> Drafter:

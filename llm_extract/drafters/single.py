@@ -20,13 +20,19 @@ class SingleDrafter(Drafter):
     strategy = "single"
 
     def __init__(
-        self, generator: Generator, template: PromptTemplate, *, few_shot: bool = True
+        self,
+        generator: Generator,
+        template: PromptTemplate,
+        *,
+        few_shot: bool = True,
+        response_model: type[Draft] = Draft,
     ) -> None:
         self.generator = generator
         self.template: PromptTemplate = template
         self.few_shot = few_shot
+        self.response_model = response_model  # Draft, or one extended by user records
 
     async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
         messages = self.template.render(article.text, article.published, few_shot=self.few_shot)
-        gen = await self.generator.generate(messages, Draft, context=context)
+        gen = await self.generator.generate(messages, self.response_model, context=context)
         return DraftOutcome(draft=gen.value)
