@@ -156,5 +156,11 @@ REALDEV_RULES_START: tuple[float, float, float] = (0.410, 0.562, 0.714)
 
 # The embedded model on bench/realdev, run live (`python -m bench.quality --live-model`):
 # label -> (events F1, actors F1, casualties F1, sub-type accuracy, s/article, failed).
-EMBEDDED_REALDEV_AT = "not yet measured"
-EMBEDDED_REALDEV: dict[str, tuple[float, float, float, float, float, int]] = {}
+# Measured at 62ee8af on the shared 2-core machine under load average ~13 (s/article is
+# inflated accordingly). `single` did not finish: one request on a long article passed the
+# 60 s timeout twice under that load (BackendUnreachableError after 1,201 s), so it has no row.
+EMBEDDED_REALDEV_AT = "62ee8af"
+EMBEDDED_REALDEV: dict[str, tuple[float, float, float, float, float, int]] = {
+    "embedded (SmolLM2-135M), sentences, arbiter code": (0.652, 0.647, 0.714, 0.933, 2.77, 0),
+    "embedded (SmolLM2-135M), sentences, arbiter model": (0.143, 0.638, 0.714, 0.200, 1.88, 0),
+}
