@@ -198,6 +198,9 @@ def _register_optional_groups() -> None:
     from llm_extract.review.cli import register as register_review
 
     register_review(app)
+    from llm_extract.plugins_cli import register as register_plugins
+
+    register_plugins(app)
 
 
 _register_optional_groups()

@@ -13,6 +13,7 @@ import typer
 from llm_extract.cli_errors import usage_error
 from llm_extract.errors import ConfigurationError
 from llm_extract.readers import DEFAULT_GLOBS
+from llm_extract.registry import BACKENDS
 from llm_extract.settings import Settings, load_settings
 
 
@@ -43,7 +44,7 @@ Glob = Annotated[
 ]
 
 # --- which model, and how it is asked ---------------------------------------------------
-Backend = Annotated[str | None, typer.Option("--backend", help="Backend profile.")]
+Backend = Annotated[str | None, typer.Option("--backend", help=f"Backend; {BACKENDS.help()}.")]
 Model = Annotated[str | None, typer.Option("--model", help="Model name.")]
 BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible base URL.")]
 Mode = Annotated[str | None, typer.Option("--mode", help="tools, json_schema or json_object.")]

@@ -19,7 +19,6 @@ from llm_extract.cli_options import (
     BaseUrl,
     CacheDir,
     Concurrency,
-    Format,
     Glob,
     Mode,
     Model,
@@ -37,6 +36,7 @@ from llm_extract.cli_progress import PlainProgress, RichProgress, print_summary
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.output_guard import OutputError
 from llm_extract.readers import DEFAULT_GLOBS, DEFAULT_MAX_BYTES
+from llm_extract.registry import FORMATS
 from llm_extract.runner import BatchRun
 
 EXIT_OK = 0
@@ -58,10 +58,11 @@ def run_command(
         Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
     ] = None,
     fmt: Annotated[
-        Format | None,
+        str | None,
         typer.Option(
             "--format",
-            help="Output format (default: from the -o extension, .csv/.json/.jsonl, else jsonl).",
+            help="Output format (default: from the -o extension, .csv/.json/.jsonl, else "
+            f"jsonl); {FORMATS.help()}.",
         ),
     ] = None,
     glob: Glob = None,
@@ -170,7 +171,7 @@ def run_command(
         inputs=inputs,
         settings=settings,
         output=output,
-        fmt=fmt.value if fmt else None,
+        fmt=fmt,
         resume=resume,
         overwrite=overwrite,
         rpm=rpm,

@@ -6,7 +6,8 @@
   or continued with `resume`; with neither the run stops before touching it.
 - Resume only into the same format: `--resume --format json` on a JSONL file would rewrite
   it as something else, so the file's format is read back and must match.
-- The format follows the output's extension (`.csv`, `.json`, `.jsonl`) unless given.
+- The format follows the output's extension (`.csv`, `.json`, `.jsonl`) unless given;
+  a plugin's format (`llm_extract.formats` entry points) is chosen by name only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from llm_extract import registry
 from llm_extract.errors import LLMExtractError
 
 try:  # POSIX; elsewhere runs go unlocked (documented in the README)
@@ -24,8 +26,8 @@ try:  # POSIX; elsewhere runs go unlocked (documented in the README)
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-OutputFormat = Literal["jsonl", "json", "csv", "parquet"]
-FORMATS: tuple[OutputFormat, ...] = ("jsonl", "json", "csv", "parquet")
+OutputFormat = str  # a name in the formats registry (`llm_extract.registry.FORMATS`)
+FORMATS: tuple[OutputFormat, ...] = ("jsonl", "json", "csv", "parquet")  # the built-ins
 FORMAT_BY_SUFFIX: dict[str, OutputFormat] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -46,8 +48,8 @@ class OutputError(LLMExtractError):
 def infer_format(path: Path | None, given: str | None = None) -> OutputFormat:
     """`given` if set, else the output's extension (`.csv`, `.json`, `.jsonl`), else JSONL."""
     if given is not None:
-        if given not in FORMATS:
-            raise ValueError(f"unknown output format {given!r}; choose one of {FORMATS}")
+        if given not in registry.FORMATS.names():
+            registry.FORMATS.load(given)  # raises, naming the installed formats
         return given
     if path is None:
         return "jsonl"

@@ -202,9 +202,11 @@ class RunLog:
 def _profile_key(settings: Settings) -> str | None:
     """The key a backend profile would read by default (e.g. OPENAI_API_KEY)."""
     try:
-        from llm_extract.backends.profile import PROFILES
+        from llm_extract.backends.profile import Profile
+        from llm_extract.registry import BACKENDS
 
-        profile = PROFILES.get(settings.backend)
+        found = BACKENDS.load(settings.backend)
+        profile = found if isinstance(found, Profile) else None
         env = settings.api_key_env or (profile.default_api_key_env if profile else None)
     except Exception:  # pragma: no cover - defensive: redaction is best effort
         return None

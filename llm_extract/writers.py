@@ -18,6 +18,7 @@ rewritten atomically, and no document appears twice.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import os
@@ -26,10 +27,11 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pydantic import ValidationError
 
+from llm_extract import registry
 from llm_extract.acled import ACLED_COLUMNS, doc_id_of, document_rows
 from llm_extract.models import ExtractionResult
 from llm_extract.output_guard import FORMATS, OutputFormat, infer_format, new_file_mode
@@ -359,17 +361,14 @@ def open_writer(
     `stream` (default stdout). `extra_columns`: fields a user's `Event` subclass adds,
     as CSV and Parquet columns (JSON carries every field anyway)."""
     fmt = infer_format(path, fmt)
-    if fmt == "parquet":  # its own module: pyarrow is an optional extra
-        from llm_extract.parquet import ParquetWriter
-
-        return ParquetWriter(path, resume=resume, stream=stream, extra_columns=extra_columns)
-    if fmt == "csv":
-        return CsvWriter(path, resume=resume, stream=stream, extra_columns=extra_columns)
-    kinds: dict[str, type[JsonlWriter] | type[JsonWriter] | type[CsvWriter]] = {
-        "jsonl": JsonlWriter,
-        "json": JsonWriter,
-        "csv": CsvWriter,
-    }
-    if fmt not in kinds:
-        raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return kinds[fmt](path, resume=resume, stream=stream)
+    kind = registry.FORMATS.load(fmt)  # built-ins and `llm_extract.formats` plugins alike
+    if not (isinstance(kind, type) and issubclass(kind, ResultWriter)):
+        raise registry.PluginError(
+            f"output format {fmt!r} from {registry.FORMATS.source(fmt)} "
+            "is not a ResultWriter subclass"
+        )
+    options: dict[str, Any] = {"resume": resume, "stream": stream}
+    if "extra_columns" in inspect.signature(kind).parameters:  # csv, parquet: columns
+        options["extra_columns"] = extra_columns
+    writer: ResultWriter = kind(path, **options)
+    return writer

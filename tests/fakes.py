@@ -20,7 +20,7 @@ from typing import ClassVar
 import pytest
 
 from llm_extract.article import Article
-from llm_extract.backends import NON_CHAT_BACKENDS, Backend
+from llm_extract.backends import BACKENDS, Backend
 from llm_extract.context import DocContext
 from llm_extract.draft import MAX_QUOTE, Draft, DraftActor, DraftCasualty, DraftEvent
 from llm_extract.drafters import DRAFTERS, Drafter, DraftOutcome
@@ -115,14 +115,14 @@ def _fake_drafter(_backend: Backend, _settings: Settings) -> Drafter:
 
 def register() -> None:
     """Make `--backend fake` available in this process."""
-    NON_CHAT_BACKENDS[FAKE] = FakeBackend
+    BACKENDS.add(FAKE, FakeBackend)
     DRAFTERS[FAKE] = _fake_drafter
     FakeBackend.calls.clear()
     FakeBackend.fail_marker = "fail"
 
 
 def unregister() -> None:
-    NON_CHAT_BACKENDS.pop(FAKE, None)
+    BACKENDS.remove(FAKE)
     DRAFTERS.pop(FAKE, None)
 
 

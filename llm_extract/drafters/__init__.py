@@ -4,12 +4,14 @@
 labels each candidate sentence) and `rules` (no model) are registered by strategy name;
 `chunked` wraps whichever is chosen for long articles. A generating backend uses the
 strategy the settings name (else its own default); a backend that generates nothing
-(rules) always uses its own.
+(rules) always uses its own. Plugins add strategies through the `llm_extract.drafters`
+entry-point group: a factory `(backend, settings) -> Drafter`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from llm_extract.backends.base import Backend, Generator
 from llm_extract.drafters.base import Drafter, DraftOutcome
@@ -20,6 +22,7 @@ from llm_extract.drafters.single import SingleDrafter
 from llm_extract.errors import ConfigurationError
 from llm_extract.prompts import PromptTemplate, load_template
 from llm_extract.records import draft_model
+from llm_extract.registry import STRATEGIES, PluginError
 from llm_extract.settings import Settings
 
 DrafterFactory = Callable[[Backend, Settings], Drafter]
@@ -92,10 +95,16 @@ def strategy_for(backend: Backend, settings: Settings) -> str:
 def build_drafter(backend: Backend, settings: Settings) -> Drafter:
     """The drafter the settings call for over `backend`, chunked if chunking is on."""
     strategy = strategy_for(backend, settings)
-    factory = DRAFTERS.get(strategy)
-    if factory is None:
-        raise ConfigurationError(f"unknown strategy {strategy!r}; choose one of {sorted(DRAFTERS)}")
+    factory = DRAFTERS.get(strategy) or _plugin_drafter(strategy)
     return chunked(factory(backend, settings), settings)
+
+
+def _plugin_drafter(strategy: str) -> DrafterFactory:
+    """A strategy a plugin declares in the `llm_extract.drafters` entry-point group."""
+    found = STRATEGIES.load(strategy)  # unknown: fails naming the installed strategies
+    if not callable(found):
+        raise PluginError(f"strategy {strategy!r} ({STRATEGIES.source(strategy)}) is not callable")
+    return cast(DrafterFactory, found)
 
 
 __all__ = [

@@ -1,29 +1,25 @@
 """`llm-extract consolidate` and `llm-extract export`: thin wrappers over the library.
 
 Exit codes: 0 ok, 2 usage error (missing run file, unknown format, nothing loadable).
+Export formats come from the exporters registry (`llm_extract.exporters` entry points).
 """
 
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
 
 from llm_extract.cli_errors import safe_text, usage_error
 from llm_extract.consolidate import consolidate, links
+from llm_extract.errors import ConfigurationError
 from llm_extract.evaluate.loading import load_predictions
-from llm_extract.export.geojson import to_geojson
-from llm_extract.export.html import build_review_page
+from llm_extract.export.exporters import Exporter, ExportInput
 from llm_extract.models import Document
-
-
-class ExportFormat(str, Enum):
-    geojson = "geojson"
-    html = "html"
+from llm_extract.registry import EXPORTERS
 
 
 def _load(run: Path) -> list[Document]:
@@ -97,9 +93,9 @@ def consolidate_command(
 def export_command(
     run: Annotated[Path, typer.Argument(help="Run JSONL (or gold-format JSON files' dir).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output file.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="geojson or html.")] = (
-        ExportFormat.geojson
-    ),
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"Exporter; {EXPORTERS.help()} (default geojson).")
+    ] = "geojson",
     texts: Annotated[
         Path | None,
         typer.Option("--texts", help="Directory of <doc_id>.txt article texts (for html)."),
@@ -108,20 +104,21 @@ def export_command(
         "llm-extract review"
     ),
 ) -> None:
-    """Write a run's events as GeoJSON, or as an HTML review page."""
+    """Write a run's events as GeoJSON, an HTML review page, or a plugin's export format."""
+    try:
+        exporter = cast(Exporter, EXPORTERS.load(fmt))
+    except ConfigurationError as exc:
+        raise usage_error(str(exc)) from exc
+    if not callable(exporter):
+        raise usage_error(f"export format {fmt!r} ({EXPORTERS.source(fmt)}) is not a function")
     docs = _load(run)
-    if fmt is ExportFormat.geojson:
-        _write(json.dumps(to_geojson(docs), indent=1, ensure_ascii=False), out)
-        return
+    err = Console(stderr=True)
     found = read_texts(texts, [d.doc_id for d in docs])
-    if len(found) < len(docs):
-        missing = len(docs) - len(found)
-        Console(stderr=True).print(
-            f"warning: no article text for {missing} document(s); pass --texts DIR",
-            markup=False,
-            highlight=False,
-        )
-    _write(build_review_page(docs, found, title=title), out)
+    _write(exporter(ExportInput(docs, found, title, warn=lambda line: _say(err, line))), out)
+
+
+def _say(err: Console, line: str) -> None:
+    err.print(line, markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,1 @@
+"""An example llm-extract plugin: the `keywords` backend and the `tsv` output format."""
