@@ -21,10 +21,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from llm_extract.errors import ConfigurationError
 
 BUILTIN = "llm-extract (built in)"
+_installed: Any = None  # one metadata scan shared by every registry
+
+
+def _declared(group: str) -> list[EntryPoint]:
+    """Entry points of `group`, from one scan of the installed metadata (Python's
+    `entry_points()`: the first distribution of each name wins)."""
+    global _installed
+    if _installed is None:
+        _installed = entry_points()  # SelectableGroups before 3.12, EntryPoints after
+    return list(_installed.select(group=group))
 
 
 class PluginError(ConfigurationError):
@@ -54,7 +65,7 @@ class Registry:
     def _scan(self) -> dict[str, list[Entry]]:
         if self._found is None:
             found = {n: [Entry(n, t, BUILTIN)] for n, t in self.builtins.items()}
-            for point in entry_points(group=self.group):
+            for point in _declared(self.group):
                 claims = found.setdefault(point.name, [])
                 if any(e.target == point.value for e in claims):
                     continue  # our own metadata declaring a built-in, or a duplicate path entry
@@ -66,6 +77,8 @@ class Registry:
 
     def refresh(self) -> None:
         """Read the installed metadata again (after installing a plugin in this process)."""
+        global _installed
+        _installed = None
         self._found = None
         self._loaded.clear()
 
