@@ -22,7 +22,9 @@ import json
 import threading
 from typing import Any
 
-from fake_server import FakeServer, _Handler, last_user_message
+from typing_extensions import Self
+
+from tests.fake_server import FakeServer, _Handler, last_user_message
 
 
 class FakeBatchServer(FakeServer):
@@ -47,8 +49,8 @@ class FakeBatchServer(FakeServer):
         self._ids = itertools.count(1)
         self._batch_lock = threading.Lock()
 
-    def start(self) -> FakeBatchServer:
-        server = self
+    def start(self) -> Self:
+        server: FakeBatchServer = self
 
         class Handler(_BatchHandler):
             fake = server
@@ -152,12 +154,13 @@ class _BatchHandler(_Handler):
             part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
             for part in message.iter_parts()
         }
-        if fields.get("purpose") != b"batch" or not fields.get("file"):
+        upload = fields.get("file")
+        if fields.get("purpose") != b"batch" or not isinstance(upload, bytes) or not upload:
             self._send(400, {"error": {"message": "need purpose=batch and a file"}})
             return
         with self.fake._batch_lock:
-            file_id = self.fake.store(fields["file"].decode("utf-8"))
-        self._send(200, {"id": file_id, "object": "file", "bytes": len(fields["file"]),
+            file_id = self.fake.store(upload.decode("utf-8"))
+        self._send(200, {"id": file_id, "object": "file", "bytes": len(upload),
                          "created_at": 0, "filename": "batch.jsonl", "purpose": "batch",
                          "status": "processed"})  # fmt: skip
 

@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from typing_extensions import Self
+
 FAULT_KINDS = ("429", "500", "503", "slow", "truncated", "invalid")
 TRANSPORT_FAULTS = frozenset({"429", "500", "503", "slow"})
 _ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.S)
@@ -93,7 +95,7 @@ def draft_for(
     """The deterministic answer: `events` copies of one event quoting the first sentence
     (plus `extras`, the values of fields a user's Event subclass adds)."""
     sentence = first_sentence(article_of(user_message))
-    event = {
+    event: dict[str, Any] = {
         **(extras or {}),
         "evidence": sentence,
         "sub_event_type": "Armed clash",
@@ -163,8 +165,8 @@ class FakeServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}/v1"
 
-    def start(self) -> FakeServer:
-        server = self
+    def start(self) -> Self:
+        server: FakeServer = self
 
         class Handler(_Handler):
             fake = server
@@ -186,7 +188,7 @@ class FakeServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

@@ -77,7 +77,7 @@ TST_KEY = """0.  MESSAGE: ID                     TST{n}-MUC{m}-0001
 23. HUM TGT: EFFECT OF INCIDENT     -
 """
 
-DEV_GOLD = [
+DEV_GOLD: list[dict[str, object]] = [
     {
         "docid": "DEV-MUC3-0001",
         "doctext": "members of the invented liberation front (ilf) set off a car bomb yesterday "

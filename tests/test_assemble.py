@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from llm_extract.assemble import assemble
 from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent
-from llm_extract.models import AlignmentStatus
+from llm_extract.models import AlignmentStatus, Casualty, Event
 
 TEXT = (
     "Russian jets bombed the town of Salma in Latakia province on Monday, the monitor said.\n"
@@ -45,10 +46,10 @@ def casualty(**kw: Any) -> DraftCasualty:
 
 
 def draft(
-    events: list[DraftEvent] = (),
-    casualties: list[DraftCasualty] = (),
-    actors: list[DraftActor] = (),
-) -> Draft:  # type: ignore[assignment]
+    events: Sequence[DraftEvent] = (),
+    casualties: Sequence[DraftCasualty] = (),
+    actors: Sequence[DraftActor] = (),
+) -> Draft:
     return Draft(actors=list(actors), events=list(events), casualties=list(casualties))
 
 
@@ -71,10 +72,11 @@ def test_code_sets_type_date_place_and_canonical_actor() -> None:
 
 def test_offsets_slice_back_to_the_evidence() -> None:
     out = assemble(draft([event()], [casualty()]), doc_id="d", text=TEXT, published=PUBLISHED)
-    for record in [*out.document.events, *out.document.casualties]:
+    records: list[Event | Casualty] = [*out.document.events, *out.document.casualties]
+    for record in records:
         span = record.spans[0]
         quote = record.evidence[0] if isinstance(record.evidence, list) else record.evidence
-        assert TEXT[span.start : span.end] == quote  # type: ignore[misc]
+        assert TEXT[span.start : span.end] == quote
 
 
 def test_invented_continuation_is_trimmed_to_the_real_sentence() -> None:

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_batch_server import FakeBatchServer
-from fake_server import FakeServer
 from typer.testing import CliRunner
 
 from llm_extract.batch import BatchJob
@@ -23,6 +21,8 @@ from llm_extract.cli import app
 from llm_extract.models import ExtractionResult
 from llm_extract.runner import BatchRun
 from llm_extract.settings import Settings
+from tests.fake_batch_server import FakeBatchServer
+from tests.fake_server import FakeServer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 KEY_ENV = "LLM_EXTRACT_TEST_BATCH_KEY"
@@ -123,7 +123,9 @@ def test_batch_run_gives_the_online_records_with_no_chat_call(corpus: Path, tmp_
     batch = results(out)
     same_records(batch, online)
     for doc_id, result in batch.items():  # batch prices: half the online list price
-        assert result.usage.cost_usd == pytest.approx(online[doc_id].usage.cost_usd / 2, abs=1e-8)
+        online_cost = online[doc_id].usage.cost_usd
+        assert online_cost is not None
+        assert result.usage.cost_usd == pytest.approx(online_cost / 2, abs=1e-8)
 
 
 def test_long_articles_take_one_round_per_chunk_and_still_match(
@@ -179,9 +181,8 @@ def test_a_line_failing_every_time_ends_as_an_error_record(small: Path, tmp_path
     failed = {d for d, r in written.items() if not r.ok}
     assert failed and len(written) == SMALL
     assert {f.doc_id for f in summary.failed} == failed
-    assert all(
-        "giving up" in (written[d].error.message if written[d].error else "") for d in failed
-    )
+    errors = [written[d].error for d in failed]
+    assert all(e is not None and "giving up" in e.message for e in errors)
 
 
 def test_inputs_are_split_at_the_line_limit(small: Path, tmp_path: Path) -> None:

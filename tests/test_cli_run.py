@@ -12,18 +12,19 @@ import re
 from pathlib import Path
 
 import pytest
-from fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
 from rich.console import Console
 from typer.testing import CliRunner
 
 from llm_extract import __version__
 from llm_extract.acled import ACLED_COLUMNS
 from llm_extract.cli import RichProgress, app, build_settings
+from llm_extract.context import RateLimiter
 from llm_extract.drafters.sentences import questions
 from llm_extract.models import ExtractionResult
 from llm_extract.prompts import load_template
-from llm_extract.runner import RateLimiter, RunSummary
+from llm_extract.runner import RunSummary
 from llm_extract.schemas import SCHEMA_TYPES, generate_schemas
+from tests.fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SENTENCES = [

@@ -18,7 +18,7 @@ import pytest
 from llm_extract import Extractor, Settings
 from llm_extract.backends import embedded
 from llm_extract.errors import MissingExtraError
-from llm_extract.models import AlignmentStatus
+from llm_extract.models import AlignmentStatus, Casualty, Event
 from tests.conftest import ROOT, seed_articles
 
 HAS_LOCAL = importlib.util.find_spec("llama_cpp") is not None and bool(
@@ -75,7 +75,8 @@ def test_real_embedded_model_on_a_seed() -> None:
     assert result.ok, result.error
     assert result.provenance and result.provenance.model == "SmolLM2-135M-Instruct"
     assert result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
-    for record in [*result.events, *result.casualties]:
+    records: list[Event | Casualty] = [*result.events, *result.casualties]
+    for record in records:
         span = record.spans[0]
         assert span.status is not AlignmentStatus.NOT_FOUND
         quote = record.evidence[0] if isinstance(record.evidence, list) else record.evidence

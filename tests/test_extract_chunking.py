@@ -25,7 +25,7 @@ def test_long_article_goes_through_chunks_and_stays_grounded() -> None:
     assert len(result.events) > 0
     for event in result.events:
         span = event.spans[0]
-        assert article.text[span.start : span.end] == event.evidence[0]  # type: ignore[misc]
+        assert article.text[span.start : span.end] == event.evidence[0]
 
 
 def test_chunk_settings_change_the_cache_key() -> None:

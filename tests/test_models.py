@@ -38,7 +38,7 @@ def test_ontology_is_acled_verbatim() -> None:
 
 def test_wrong_sub_event_type_is_rejected_with_the_allowed_ones() -> None:
     with pytest.raises(ValidationError) as err:
-        Event(id="e1", event_type="Battles", sub_event_type="Air/drone strike")  # type: ignore[arg-type]
+        Event(id="e1", event_type="Battles", sub_event_type="Air/drone strike")
     message = str(err.value)
     assert "'Air/drone strike' does not belong to event_type 'Battles'" in message
     assert "'Armed clash'" in message
@@ -46,7 +46,7 @@ def test_wrong_sub_event_type_is_rejected_with_the_allowed_ones() -> None:
 
 def test_unknown_event_type_is_rejected() -> None:
     with pytest.raises(ValidationError):
-        Event(id="e1", event_type="Skirmish", sub_event_type="Armed clash")  # type: ignore[arg-type]
+        Event(id="e1", event_type="Skirmish", sub_event_type="Armed clash")
 
 
 def test_dangling_actor_reference_names_the_field() -> None:
@@ -71,7 +71,7 @@ def test_count_and_date_ranges_must_be_ordered() -> None:
     with pytest.raises(ValidationError, match="low 20 > best 10"):
         Count(low=20, best=10, text="x")
     with pytest.raises(ValidationError, match="starts"):
-        DateRange(start="2016-01-13", end="2016-01-12", precision="day")  # type: ignore[arg-type]
+        DateRange(start="2016-01-13", end="2016-01-12", precision="day")
 
 
 def test_gold_only_fields_suffice_and_extras_survive() -> None:

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from llm_extract.cli import app
-from llm_extract.muc4.corpus import read_split
-from llm_extract.muc4.scoring import ROLES, score_corpus
+from llm_extract.muc4.corpus import ROLES, read_split
+from llm_extract.muc4.scoring import score_corpus
 from tests.muc4_fixture import DEV_TEXT, make_muc4
 
 runner = CliRunner()

@@ -8,7 +8,8 @@ from llm_extract.models import Count
 from llm_extract.normalize import count_supported, find_count_phrase, parse_count, victim_groups
 
 # (phrase, low, best, high): FORMAT.md's Count table row by row, then seed phrases.
-TABLE = [
+Row = tuple[str, int | None, int | None, int | None]
+TABLE: list[Row] = [
     ("21 civilians", 21, 21, 21),
     ("Twenty-one civilians", 21, 21, 21),
     ("two dozen", 24, 24, 24),
@@ -35,7 +36,7 @@ TABLE = [
     ("a large amount of human losses", None, None, None),
     ("others", None, None, None),
 ]
-SEED_PHRASES = [
+SEED_PHRASES: list[Row] = [
     ("260,000", 260_000, 260_000, 260_000),
     ("more than 260,000 people dead", 260_000, 260_000, None),
     ("one child", 1, 1, 1),
@@ -47,7 +48,7 @@ SEED_PHRASES = [
     ("more than 120 air strikes", 120, 120, None),
     ("140 Russian airstrikes", 140, 140, 140),
 ]
-TRICKY = [
+TRICKY: list[Row] = [
     ("10–15 people", 10, 10, 15),  # en dash
     ("between ten and fifteen", 10, 10, 15),
     ("one hundred and twenty", 120, 120, 120),

@@ -94,7 +94,9 @@ def test_parquet_input_and_the_python_api(tmp_path: Path) -> None:
     import pyarrow as pa
 
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))}
-    rows = [{"id": k, "text": v, "published": "2024-03-01"} for k, v in texts.items()]
+    rows: list[dict[str, str | None]] = [
+        {"id": k, "text": v, "published": "2024-03-01"} for k, v in texts.items()
+    ]
     rows.append({"id": "blank", "text": "  ", "published": None})
     source = tmp_path / "articles.parquet"
     pq.write_table(pa.Table.from_pylist(rows), source)

@@ -18,7 +18,7 @@ from llm_extract.evaluate import (
     load_gold_dir,
     save_baseline,
 )
-from llm_extract.models import AlignmentStatus
+from llm_extract.models import AlignmentStatus, Casualty, Event
 from llm_extract.prompts import load_template
 from llm_extract.settings import Settings
 from tests.conftest import ROOT, SEEDS, seed_articles
@@ -36,7 +36,8 @@ def _run_seeds(settings: Settings) -> dict[str, tuple[ExtractionResult, str]]:
 
 def _assert_grounded(result: ExtractionResult, text: str) -> None:
     assert result.document is not None
-    for record in [*result.events, *result.casualties]:
+    records: list[Event | Casualty] = [*result.events, *result.casualties]
+    for record in records:
         assert record.spans, f"{record.id} has no grounding span"
         span = record.spans[0]
         assert span.status is not AlignmentStatus.NOT_FOUND

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import typer
-from fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
 from typer.testing import CliRunner
 
 from llm_extract import cli_run
@@ -29,7 +28,9 @@ from llm_extract.cli import app
 from llm_extract.export.cli import register as register_export
 from llm_extract.models import Document, ExtractionResult
 from llm_extract.readers import BadInput, Reader, discover
+from llm_extract.runner import BatchRun, RunSummary
 from llm_extract.writers import open_writer
+from tests.fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("fake_backend")
 TRACE = ("doc_id", "status", "error")
@@ -347,8 +348,8 @@ def test_strategy_and_arbiter_are_run_flags(
 ) -> None:
     seen: list[tuple[str | None, str]] = []
 
-    class Spy(cli_run.BatchRun):
-        def run(self):  # type: ignore[no-untyped-def]
+    class Spy(BatchRun):
+        def run(self) -> RunSummary:
             seen.append((self.settings.strategy, self.settings.arbiter))
             return super().run()
 

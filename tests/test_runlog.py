@@ -75,7 +75,7 @@ def test_disabled_runlog_writes_nothing(tmp_path: Path) -> None:
     with FakeServer() as server:
         settings = settings_for(server, tmp_path, runlog=False)
         run(settings, [Article(doc_id="a", text=TEXT)])
-    assert not settings.runlog_path.exists()  # type: ignore[union-attr]
+    assert not settings.runlog_path.exists()
 
 
 def test_secrets_are_redacted(tmp_path: Path) -> None:

@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
 from typer.testing import CliRunner
 
 from llm_extract.cli import app
 from llm_extract.models import ExtractionResult
 from llm_extract.output_guard import lock_path, output_lock
+from tests.fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
 
 TESTS = Path(__file__).resolve().parent
 CLI_WITH_FAKE = (

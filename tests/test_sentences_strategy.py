@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from llm_extract.article import Article
@@ -27,7 +28,7 @@ ARTICLE = Article(doc_id="s1", text=f"{CLASH} {BURNING}", published=dt.date(2024
 class LabelStub:
     """Answers each sentence with the label in `answers` (None: no event)."""
 
-    def __init__(self, answers: dict[str, SubEventType | None]) -> None:
+    def __init__(self, answers: Mapping[str, SubEventType | None]) -> None:
         self.answers = answers
         self.asked: list[str] = []
 
@@ -40,7 +41,7 @@ class LabelStub:
         return Generation(value=label, usage=Usage(calls=1))
 
 
-def _draft(answers: dict[str, SubEventType | None], arbiter: Arbiter) -> DraftOutcome:
+def _draft(answers: Mapping[str, SubEventType | None], arbiter: Arbiter) -> DraftOutcome:
     stub = LabelStub(answers)
     drafter = SentencesDrafter(stub, load_template("sentence_v1"), arbiter=arbiter)  # type: ignore[arg-type]
     outcome = asyncio.run(drafter.draft(ARTICLE, DocContext()))

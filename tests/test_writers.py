@@ -174,10 +174,10 @@ def test_json_and_csv_resume_know_finished_documents(tmp_path: Path) -> None:
     doc = sample_document()
     for fmt in ("json", "csv"):
         out = tmp_path / f"run.{fmt}"
-        with open_writer(out, fmt) as writer:  # type: ignore[arg-type]
+        with open_writer(out, fmt) as writer:
             writer.write(ok("d1", doc))
             writer.write(failed("d2"))
-        with open_writer(out, fmt, resume=True) as writer:  # type: ignore[arg-type]
+        with open_writer(out, fmt, resume=True) as writer:
             assert writer.done == {"d1"}
             writer.write(ok("d2", doc.model_copy(update={"doc_id": "d2"})))
         text = out.read_text()
@@ -207,7 +207,12 @@ def test_documents_are_appended_not_the_file_rewritten(
 
     calls: list[Path] = []
     real = writers.atomic_write_text
-    monkeypatch.setattr(writers, "atomic_write_text", lambda p, t: (calls.append(p), real(p, t)))
+
+    def counted(path: Path, text: str) -> None:
+        calls.append(path)
+        real(path, text)
+
+    monkeypatch.setattr(writers, "atomic_write_text", counted)
     out = tmp_path / f"run.{fmt}"
     doc = sample_document()
     with open_writer(out, fmt) as writer:  # type: ignore[arg-type]
