@@ -6,6 +6,9 @@ error body cannot carry it through our messages into an output or the terminal.
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from llm_extract.redact import redact
 
 
@@ -34,6 +37,16 @@ class MissingExtraError(ConfigurationError):
             f"(from a source checkout: pip install -e '.[{extra}]')"
         )
         self.extra = extra
+
+
+def require_extra(what: str, extra: str, *modules: str) -> Any:
+    """Import an optional dependency's `modules` and return the first; if one is not
+    installed, a `MissingExtraError` saying which extra brings it."""
+    try:
+        loaded = [importlib.import_module(name) for name in modules]
+    except ImportError as exc:
+        raise MissingExtraError(what, extra) from exc
+    return loaded[0]
 
 
 class BackendUnreachableError(LLMExtractError):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from llm_extract.acled import ACLED_COLUMNS, document_rows
-from llm_extract.errors import ConfigurationError, MissingExtraError
+from llm_extract.errors import ConfigurationError, require_extra
 from llm_extract.models import ExtractionResult
 from llm_extract.result_writer import ResultWriter
 
@@ -42,11 +42,7 @@ GROUP_SECONDS = 10.0
 
 
 def _pa() -> Any:
-    try:
-        import pyarrow
-    except ImportError as exc:
-        raise MissingExtraError("Parquet output", "parquet") from exc
-    return pyarrow
+    return require_extra("Parquet output", "parquet", "pyarrow")
 
 
 def schema(extra_columns: tuple[str, ...] = ()) -> Any:

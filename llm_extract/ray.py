@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_extract.article import Article
-from llm_extract.errors import ConfigurationError, MissingExtraError
+from llm_extract.errors import ConfigurationError, require_extra
 from llm_extract.extract import Extractor
 from llm_extract.models import ExtractionResult
 from llm_extract.parquet import document_row, rows_table
@@ -38,12 +38,7 @@ BATCH_SIZE = 16
 
 
 def _ray() -> Any:
-    try:
-        import ray
-        import ray.data
-    except ImportError as exc:
-        raise MissingExtraError("The Ray engine", "ray") from exc
-    return ray
+    return require_extra("The Ray engine", "ray", "ray", "ray.data")
 
 
 def _date(value: Any) -> dt.date | None:

@@ -36,6 +36,11 @@ class LoadIssue(BaseModel):
     line: int | None = None
     doc_id: str | None = None
 
+    @classmethod
+    def warning(cls, file: str, message: str, **where: Any) -> LoadIssue:
+        """A problem that did not stop the file, line or document from loading."""
+        return cls(file=file, message=message, severity="warning", **where)
+
     def where(self) -> str:
         """`file:line field` for messages."""
         place = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -121,12 +126,11 @@ def check_gold_evidence(doc: Document, text: str, file: str) -> list[LoadIssue]:
         if cas.evidence:
             quotes.append((f"casualties[{i}].evidence", cas.evidence))
     return [
-        LoadIssue(
-            file=file,
+        LoadIssue.warning(
+            file,
+            f"evidence not found in the article text: {quote!r}",
             field=field,
             doc_id=doc.doc_id,
-            severity="warning",
-            message=f"evidence not found in the article text: {quote!r}",
         )
         for field, quote in quotes
         if not quote_in_text(quote, text)
@@ -146,14 +150,8 @@ def _check_links(path: Path, gold: dict[str, Document]) -> list[LoadIssue]:
             doc_id, _, event_id = str(ref).partition("#")
             doc = gold.get(doc_id)
             if doc is None or all(e.id != event_id for e in doc.events):
-                issues.append(
-                    LoadIssue(
-                        file=str(path),
-                        field=f"[{i}].{end}",
-                        severity="warning",
-                        message=f"link end {ref!r} names no loaded gold event",
-                    )
-                )
+                message = f"link end {ref!r} names no loaded gold event"
+                issues.append(LoadIssue.warning(str(path), message, field=f"[{i}].{end}"))
     return issues
 
 
@@ -188,27 +186,13 @@ def load_gold_dir(
             continue
         stem = file.name.removesuffix(GOLD_SUFFIX)
         if stem != doc.doc_id:
-            issues.append(
-                LoadIssue(
-                    file=name,
-                    field="doc_id",
-                    doc_id=doc.doc_id,
-                    severity="warning",
-                    message=f"doc_id {doc.doc_id!r} differs from the file name {stem!r}",
-                )
-            )
+            message = f"doc_id {doc.doc_id!r} differs from the file name {stem!r}"
+            issues.append(LoadIssue.warning(name, message, field="doc_id", doc_id=doc.doc_id))
         gold[doc.doc_id] = doc
         article = find_article(file, doc.doc_id)
         if article is None:
-            issues.append(
-                LoadIssue(
-                    file=name,
-                    field="doc_id",
-                    doc_id=doc.doc_id,
-                    severity="warning",
-                    message=f"article text {doc.doc_id}.txt not found; evidence not checked",
-                )
-            )
+            message = f"article text {doc.doc_id}.txt not found; evidence not checked"
+            issues.append(LoadIssue.warning(name, message, field="doc_id", doc_id=doc.doc_id))
             continue
         texts[doc.doc_id] = article.read_text(encoding="utf-8", errors="replace")
         issues += check_gold_evidence(doc, texts[doc.doc_id], name)

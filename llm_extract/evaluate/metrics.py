@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
+from typing_extensions import Self
 
 from llm_extract.evaluate.loading import LoadIssue
 from llm_extract.evaluate.matching import (
@@ -76,7 +77,16 @@ _AGREEMENTS = (
 )
 
 
-class Counts(BaseModel):
+class _Summable(BaseModel):
+    """Integer tallies that add field by field (micro-averaging sums before dividing)."""
+
+    def plus(self, other: Self) -> Self:
+        return type(self)(
+            **{k: getattr(self, k) + getattr(other, k) for k in type(self).model_fields}
+        )
+
+
+class Counts(_Summable):
     """Detection counts; `ignored` are predictions matched to optional gold items."""
 
     tp: int = 0
@@ -84,16 +94,8 @@ class Counts(BaseModel):
     fn: int = 0
     ignored: int = 0
 
-    def plus(self, other: Counts) -> Counts:
-        return Counts(
-            tp=self.tp + other.tp,
-            fp=self.fp + other.fp,
-            fn=self.fn + other.fn,
-            ignored=self.ignored + other.ignored,
-        )
 
-
-class EvidenceCounts(BaseModel):
+class EvidenceCounts(_Summable):
     """Predicted evidence quotes checked against the article, by how they were found."""
 
     total: int = 0
@@ -104,14 +106,6 @@ class EvidenceCounts(BaseModel):
     @property
     def found(self) -> int:
         return self.exact + self.normalized + self.fuzzy
-
-    def plus(self, other: EvidenceCounts) -> EvidenceCounts:
-        return EvidenceCounts(
-            total=self.total + other.total,
-            exact=self.exact + other.exact,
-            normalized=self.normalized + other.normalized,
-            fuzzy=self.fuzzy + other.fuzzy,
-        )
 
 
 class ItemRef(BaseModel):
@@ -248,15 +242,30 @@ def _ref(kind: Kind, item: Actor | Event | Casualty) -> ItemRef:
 # --- scoring one document ----------------------------------------------------------------
 
 
-def _score_events(al: DocumentAlignment, tally: _Tally, out: DocumentReport) -> None:
-    c = tally.counts["events"]
-    for g, p in al.events.pairs:
-        pair = PairRef(kind="event", gold_id=g.id, pred_id=p.id, optional=g.optional)
+T = TypeVar("T", Actor, Event, Casualty)
+
+
+def _required_pairs(
+    kind: Kind, alignment: Alignment[T], counts: Counts, out: DocumentReport
+) -> list[tuple[T, T, PairRef]]:
+    """Count one kind's alignment (a pair with an optional gold item is counted neither
+    way) and list every pair in `out`; return the pairs whose attributes are scored."""
+    scored = []
+    for g, p in alignment.pairs:
+        pair = PairRef(kind=kind, gold_id=g.id, pred_id=p.id, optional=g.optional)
         out.matches.append(pair)
         if g.optional:
-            c.ignored += 1
-            continue
-        c.tp += 1
+            counts.ignored += 1
+        else:
+            counts.tp += 1
+            scored.append((g, p, pair))
+    counts.fn += sum(not g.optional for g in alignment.unmatched_gold)
+    counts.fp += len(alignment.unmatched_pred)
+    return scored
+
+
+def _score_events(al: DocumentAlignment, tally: _Tally, out: DocumentReport) -> None:
+    for g, p, pair in _required_pairs("event", al.events, tally.counts["events"], out):
         sub_ok = g.sub_event_type == p.sub_event_type
         date_ok = dates_equal(g.date, p.date)
         loc_ok = locations_equal(g.location, p.location)
@@ -276,19 +285,10 @@ def _score_events(al: DocumentAlignment, tally: _Tally, out: DocumentReport) -> 
             pair.differences.append(f"location: gold {g.location.name!r}, pred {p.location.name!r}")
         if actors < 1.0:
             pair.differences.append(f"actors: agreement {actors:.2f}")
-    c.fn += sum(not g.optional for g in al.events.unmatched_gold)
-    c.fp += len(al.events.unmatched_pred)
 
 
 def _score_actors(al: DocumentAlignment, tally: _Tally, out: DocumentReport) -> None:
-    c = tally.counts["actors"]
-    for g, p in al.actors.pairs:
-        pair = PairRef(kind="actor", gold_id=g.id, pred_id=p.id, optional=g.optional)
-        out.matches.append(pair)
-        if g.optional:
-            c.ignored += 1
-            continue
-        c.tp += 1
+    for g, p, pair in _required_pairs("actor", al.actors, tally.counts["actors"], out):
         tally.agree("actors.actor_type_accuracy", float(g.actor_type == p.actor_type))
         if g.actor_type != p.actor_type:
             pair.differences.append(
@@ -296,27 +296,17 @@ def _score_actors(al: DocumentAlignment, tally: _Tally, out: DocumentReport) -> 
             )
         if fold_name(g.name) != fold_name(p.name):
             pair.differences.append(f"name: gold {g.name!r}, pred {p.name!r}")
-    c.fn += sum(not g.optional for g in al.actors.unmatched_gold)
-    c.fp += len(al.actors.unmatched_pred)
 
 
 def _score_casualties(al: DocumentAlignment, tally: _Tally, out: DocumentReport) -> None:
-    c = tally.counts["casualties"]
-    for g, p in al.casualties.pairs:
-        pair = PairRef(kind="casualty", gold_id=g.id, pred_id=p.id, optional=g.optional)
-        out.matches.append(pair)
-        if g.optional:
-            c.ignored += 1
-            continue
-        c.tp += 1
+    counts = tally.counts["casualties"]
+    for g, p, pair in _required_pairs("casualty", al.casualties, counts, out):
         gb, pb = g.count.best, p.count.best
         if gb is not None and pb is not None:
             tally.agree("casualties.best_exact", float(gb == pb))
             tally.agree("casualties.mae", float(abs(gb - pb)))
         if gb != pb:
             pair.differences.append(f"best: gold {gb}, pred {pb}")
-    c.fn += sum(not g.optional for g in al.casualties.unmatched_gold)
-    c.fp += len(al.casualties.unmatched_pred)
 
 
 def check_evidence(pred: Document, text: str) -> tuple[EvidenceCounts, list[QuoteCheck]]:

@@ -33,27 +33,29 @@ def _names(doc: Document, ids: Sequence[str]) -> list[str]:
     return [a.name if (a := doc.actor(i)) else i for i in ids]
 
 
-def event_feature(doc: Document, event: Event) -> dict[str, Any]:
-    """One event as a Feature: its fields plus doc_id, actor names and evidence."""
-    lonlat, origin = coordinates(event.location)
-    props = event.model_dump(mode="json")
+def _feature(feature_id: str, record: Event | ConsolidatedEvent, **extra: Any) -> dict[str, Any]:
+    """A Feature of the record's fields and `extra`, with a Point where its place has
+    coordinates (written into its location too) and a null geometry otherwise."""
+    lonlat, origin = coordinates(record.location)
+    props = record.model_dump(mode="json")
     if lonlat is not None:
         props["location"]["longitude"], props["location"]["latitude"] = lonlat
-    props.update(
+    props.update(extra, coordinates_source=origin)
+    return {"type": "Feature", "id": feature_id, "geometry": _point(lonlat), "properties": props}
+
+
+def event_feature(doc: Document, event: Event) -> dict[str, Any]:
+    """One event as a Feature: its fields plus doc_id, actor names and evidence."""
+    return _feature(
+        f"{doc.doc_id}#{event.id}",
+        event,
         doc_id=doc.doc_id,
         published=doc.published.isoformat() if doc.published else None,
         source=doc.source,
         actor1_names=_names(doc, event.actor1),
         actor2_names=_names(doc, event.actor2),
         evidence=list(event.evidence),
-        coordinates_source=origin,
     )
-    return {
-        "type": "Feature",
-        "id": f"{doc.doc_id}#{event.id}",
-        "geometry": _point(lonlat),
-        "properties": props,
-    }
 
 
 def to_geojson(results: Iterable[ExtractionResult] | Iterable[Document]) -> dict[str, Any]:
@@ -64,19 +66,14 @@ def to_geojson(results: Iterable[ExtractionResult] | Iterable[Document]) -> dict
 
 def consolidated_geojson(events: Iterable[ConsolidatedEvent]) -> dict[str, Any]:
     """One feature per consolidated event, its sources (evidence, doc ids) in properties."""
-    features = []
-    for event in events:
-        lonlat, origin = coordinates(event.location)
-        props = event.model_dump(mode="json")
-        if lonlat is not None:
-            props["location"]["longitude"], props["location"]["latitude"] = lonlat
-        props.update(
+    features = [
+        _feature(
+            event.id,
+            event,
             members=event.members,
             doc_ids=event.doc_ids,
             evidence=[q for s in event.sources for q in s.evidence],
-            coordinates_source=origin,
         )
-        features.append(
-            {"type": "Feature", "id": event.id, "geometry": _point(lonlat), "properties": props}
-        )
+        for event in events
+    ]
     return {"type": "FeatureCollection", "features": features}

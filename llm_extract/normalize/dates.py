@@ -13,75 +13,12 @@ import math
 import re
 from collections.abc import Callable
 
-from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta, weekday
 
 from llm_extract.models import DateRange
+from llm_extract.normalize import date_phrases as ph
 from llm_extract.normalize.counts import number_value
 from llm_extract.ontology import DatePrecision
-
-_INFO = parserinfo()
-_MONTH_NAMES = sorted((n for names in _INFO.MONTHS for n in names), key=len, reverse=True)
-_WEEKDAY_NAMES = sorted((n for names in _INFO.WEEKDAYS for n in names), key=len, reverse=True)
-_MONTH = r"(?:" + "|".join(_MONTH_NAMES) + r")\b\.?"
-_WEEKDAY = r"\b(?P<wd>" + "|".join(n for n in _WEEKDAY_NAMES if len(n) > 3) + r")\b"
-_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
-_NUMBER = (
-    r"\d+|a|an|a\s+couple\s+of|couple\s+of|a\s+few|few|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty|forty-eight|"
-    r"twenty-four|seventy-two"
-)
-_I = re.IGNORECASE
-
-_ISO_RE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
-_MDY_RE = re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b", _I)
-_DMY_RE = re.compile(
-    rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b",
-    _I,
-)
-_MD_RE = re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!,?\s*\d)", _I)
-_DM_RE = re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})(?!\w)(?!,?\s*\d)", _I)
-_MY_RE = re.compile(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b", _I)
-_M_REL_YEAR_RE = re.compile(
-    rf"\b(?P<mon>{_MONTH})\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|the\s+same)\s+year\b",
-    _I,
-)
-_M_RE = re.compile(
-    rf"\b(?P<pre>in|of|for|since|during|until|till|by|from|early|mid|late|last|this|next|"
-    rf"through|throughout|before|after|end\s+of|beginning\s+of)[\s-]+(?:early\s+|late\s+|mid-?)?"
-    rf"(?P<mon>{_MONTH})(?!\w)",
-    _I,
-)
-_SINCE_RE = re.compile(r"\bsince\b(?P<rest>.*)", _I | re.DOTALL)
-_AGO_RE = re.compile(rf"\b(?P<n>{_NUMBER})[\s-]+(?P<unit>day|week)s?\s+ago\b", _I)
-_WINDOW_RE = re.compile(
-    rf"(?:\b(?P<n>{_NUMBER})[\s-]+|\b(?P<past>past|last|previous)\s+)"
-    rf"(?P<unit>hour|day|week|month)s?\b",
-    _I,
-)
-_WEEK_RE = re.compile(
-    r"\b(?P<which>last|previous|this|next|past)\s+(?P<unit>week|weekend)\b"
-    r"|\b(?P<over>over|at|during)\s+the\s+weekend\b"
-    r"|\b(?P<earlier>earlier|later)\s+this\s+week\b",
-    _I,
-)
-_RELDAY_RE = re.compile(
-    r"\b(?P<dby>(?:the\s+)?day\s+before\s+yesterday)\b|\b(?P<yest>yesterday)\b"
-    r"|\b(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))\b"
-    r"|\b(?P<night>last\s+night|overnight)\b|\b(?P<tomorrow>tomorrow)\b",
-    _I,
-)
-_RECENT_VAGUE_RE = re.compile(r"\brecent\s+(?:months|years)\b", _I)
-_RECENT_RE = re.compile(r"\brecent(?:ly)?\b|\blately\b", _I)
-_REL_MONTH_RE = re.compile(r"\b(?P<which>last|previous|past|this|next)\s+month\b", _I)
-_REL_YEAR_RE = re.compile(r"\b(?P<which>last|previous|past|this|next)\s+year\b", _I)
-_YEAR_RE = re.compile(rf"(?<![\d,.])(?P<y>{_YEAR})(?!\d)(?!,\d)(?!\s*(?:people|civilians)\b)", _I)
-_PLANNED_RE = re.compile(
-    r"\b(?:plann?(?:ed|ing)|plans?|expected|expects?|scheduled|due|upcoming|forthcoming|"
-    r"slated|will|set\s+to|to\s+be\s+held|is\s+to|are\s+to)\b",
-    _I,
-)
 
 _DAY_P = DatePrecision.DAY
 _WEEK_P = DatePrecision.WEEK
@@ -89,8 +26,26 @@ _MONTH_P = DatePrecision.MONTH
 _YEAR_P = DatePrecision.YEAR
 
 
+class _Unanchored(Exception):
+    """A relative phrase matched but there is no publication date to count from."""
+
+
+def _anchor(published: dt.date | None) -> dt.date:
+    """The date a relative phrase counts from; without one the phrase resolves to an
+    unknown range (FORMAT.md), which `_resolve` returns when this raises."""
+    if published is None:
+        raise _Unanchored
+    return published
+
+
+def _shift(which: str) -> int:
+    """Periods from this one: "last", "(the) previous", "past" -1, "next" +1, else 0."""
+    word = which.lower().split()[-1]
+    return -1 if word in ("last", "previous", "past") else 1 if word == "next" else 0
+
+
 def _month_number(name: str) -> int | None:
-    value = _INFO.month(name.rstrip("."))
+    value = ph.INFO.month(name.rstrip("."))
     return None if value is None else int(value)
 
 
@@ -146,11 +101,11 @@ def _nearest_day_month(month: int, day: int, published: dt.date, planned: bool) 
 
 def _full_dates(text: str) -> DateRange | None:
     found: list[dt.date] = []
-    for m in _ISO_RE.finditer(text):
+    for m in ph.ISO_RE.finditer(text):
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             found.append(d)
-    for regex in (_MDY_RE, _DMY_RE):
+    for regex in (ph.MDY_RE, ph.DMY_RE):
         for m in regex.finditer(text):
             month = _month_number(m["mon"])
             if month and _valid_month(m["mon"]):
@@ -164,15 +119,14 @@ def _full_dates(text: str) -> DateRange | None:
 
 def _day_months(text: str, published: dt.date | None, planned: bool) -> DateRange | None:
     pairs: list[tuple[int, int]] = []
-    for regex in (_MD_RE, _DM_RE):
+    for regex in (ph.MD_RE, ph.DM_RE):
         for m in regex.finditer(text):
             month = _month_number(m["mon"])
             if month and _valid_month(m["mon"]):
                 pairs.append((month, _day_of(m["d"])))
     if not pairs:
         return None
-    if published is None:
-        return DateRange()
+    published = _anchor(published)
     days = [d for mo, da in pairs if (d := _nearest_day_month(mo, da, published, planned))]
     if not days:
         return DateRange()
@@ -180,27 +134,25 @@ def _day_months(text: str, published: dt.date | None, planned: bool) -> DateRang
 
 
 def _month_years(text: str, published: dt.date | None) -> DateRange | None:
-    for m in _MY_RE.finditer(text):
+    for m in ph.MY_RE.finditer(text):
         month = _month_number(m["mon"])
         if month and _valid_month(m["mon"]):
             return _month_range(int(m["y"]), month)
-    for m in _M_REL_YEAR_RE.finditer(text):
+    for m in ph.M_REL_YEAR_RE.finditer(text):
         month = _month_number(m["mon"])
         if month and _valid_month(m["mon"]):
-            if published is None:
-                return DateRange()
-            rel = m["rel"].lower()
-            shift = -1 if rel in ("last", "the previous") else 1 if rel == "next" else 0
-            return _month_range(published.year + shift, month)
+            published = _anchor(published)
+            return _month_range(published.year + _shift(m["rel"]), month)
     return None
 
 
 def _ago(text: str, published: dt.date | None) -> DateRange | None:
-    m = _AGO_RE.search(text)
+    m = ph.AGO_RE.search(text)
     if not m:
         return None
+    published = _anchor(published)
     n = number_value(m["n"])
-    if published is None or n is None:
+    if n is None:
         return DateRange()
     if m["unit"].lower() == "day":
         return _day(published - dt.timedelta(days=n))
@@ -224,7 +176,7 @@ def _window(text: str, published: dt.date | None) -> DateRange | None:
     N hours cover ceil(N / 24) calendar days counting the reporting day, so "48 hours" is
     the reporting day and the day before.
     """
-    for m in _WINDOW_RE.finditer(text):
+    for m in ph.WINDOW_RE.finditer(text):
         unit = m["unit"].lower()
         if m["past"] is not None:
             if m["past"].lower() in ("last", "previous") and unit in ("week", "month"):
@@ -232,8 +184,7 @@ def _window(text: str, published: dt.date | None) -> DateRange | None:
             n = 1
         else:
             n = _window_length(m["n"].lower())
-        if published is None:
-            return DateRange()
+        published = _anchor(published)
         if unit == "hour":
             days = max(1, math.ceil(n / 24))
             return DateRange(
@@ -253,11 +204,10 @@ def _window(text: str, published: dt.date | None) -> DateRange | None:
 
 
 def _weeks(text: str, published: dt.date | None) -> DateRange | None:
-    m = _WEEK_RE.search(text)
+    m = ph.WEEK_RE.search(text)
     if not m:
         return None
-    if published is None:
-        return DateRange()
+    published = _anchor(published)
     monday = _week_start(published)
     which = (m["which"] or "").lower()
     weekend = m["over"] is not None or (m["unit"] or "").lower() == "weekend"
@@ -294,10 +244,9 @@ def _weekdays(text: str, published: dt.date | None) -> DateRange | None:
     meet on Wednesday" is that Wednesday either way.
     """
     days: list[dt.date] = []
-    for m in re.finditer(rf"(?:\b(?P<mod>last|next|this|past|previous)\s+)?{_WEEKDAY}", text, _I):
-        if published is None:
-            return DateRange()
-        wd = _INFO.weekday(m["wd"])
+    for m in ph.WEEKDAY_RE.finditer(text):
+        published = _anchor(published)
+        wd = ph.INFO.weekday(m["wd"])
         if wd is None:
             continue
         mod = (m["mod"] or "").lower()
@@ -313,11 +262,10 @@ def _weekdays(text: str, published: dt.date | None) -> DateRange | None:
 
 
 def _relative_days(text: str, published: dt.date | None) -> DateRange | None:
-    m = _RELDAY_RE.search(text)
+    m = ph.RELDAY_RE.search(text)
     if not m:
         return None
-    if published is None:
-        return DateRange()
+    published = _anchor(published)
     if m["dby"]:
         return _day(published - dt.timedelta(days=2))
     if m["yest"]:
@@ -330,30 +278,25 @@ def _relative_days(text: str, published: dt.date | None) -> DateRange | None:
 
 
 def _recent(text: str, published: dt.date | None) -> DateRange | None:
-    if _RECENT_VAGUE_RE.search(text):
+    if ph.RECENT_VAGUE_RE.search(text):
         return DateRange()  # "in recent months" names no datable span
-    if not _RECENT_RE.search(text):
+    if not ph.RECENT_RE.search(text):
         return None
-    if published is None:
-        return DateRange()
+    published = _anchor(published)
     return DateRange(start=published - dt.timedelta(days=6), end=published, precision=_WEEK_P)
 
 
 def _months(text: str, published: dt.date | None, planned: bool) -> DateRange | None:
-    m = _REL_MONTH_RE.search(text)
+    m = ph.REL_MONTH_RE.search(text)
     if m:
-        if published is None:
-            return DateRange()
-        which = m["which"].lower()
-        shift = -1 if which in ("last", "previous", "past") else 1 if which == "next" else 0
-        first = published.replace(day=1) + relativedelta(months=shift)
+        published = _anchor(published)
+        first = published.replace(day=1) + relativedelta(months=_shift(m["which"]))
         return _month_range(first.year, first.month)
-    for m in _M_RE.finditer(text):
+    for m in ph.M_RE.finditer(text):
         month = _month_number(m["mon"])
         if not month or not _valid_month(m["mon"]):
             continue
-        if published is None:
-            return DateRange()
+        published = _anchor(published)
         year = published.year
         pre = m["pre"].lower()
         if pre == "last":
@@ -369,14 +312,11 @@ def _months(text: str, published: dt.date | None, planned: bool) -> DateRange | 
 
 
 def _years(text: str, published: dt.date | None) -> DateRange | None:
-    m = _REL_YEAR_RE.search(text)
+    m = ph.REL_YEAR_RE.search(text)
     if m:
-        if published is None:
-            return DateRange()
-        which = m["which"].lower()
-        shift = -1 if which in ("last", "previous", "past") else 1 if which == "next" else 0
-        return _year_range(published.year + shift)
-    years = [int(y["y"]) for y in _YEAR_RE.finditer(text)]
+        published = _anchor(published)
+        return _year_range(published.year + _shift(m["which"]))
+    years = [int(y["y"]) for y in ph.YEAR_RE.finditer(text)]
     if not years:
         return None
     return _year_range(min(years), max(years))
@@ -388,7 +328,7 @@ def _normalise(text: str) -> str:
 
 
 def _resolve(text: str, published: dt.date | None) -> DateRange | None:
-    planned = _PLANNED_RE.search(text) is not None
+    planned = ph.PLANNED_RE.search(text) is not None
     rules: list[Callable[[], DateRange | None]] = [
         lambda: _full_dates(text),
         lambda: _day_months(text, published, planned),
@@ -402,11 +342,10 @@ def _resolve(text: str, published: dt.date | None) -> DateRange | None:
         lambda: _months(text, published, planned),
         lambda: _years(text, published),
     ]
-    for rule in rules:
-        result = rule()
-        if result is not None:
-            return result
-    return None
+    try:
+        return next((r for rule in rules if (r := rule()) is not None), None)
+    except _Unanchored:
+        return DateRange()
 
 
 def resolve_date(text: str | None, published: dt.date | None) -> DateRange:
@@ -418,7 +357,7 @@ def resolve_date(text: str | None, published: dt.date | None) -> DateRange:
     if not text or not text.strip():
         return DateRange()
     norm = _normalise(text)
-    since = _SINCE_RE.search(norm)
+    since = ph.SINCE_RE.search(norm)
     if since:
         sub = _resolve(since["rest"], published)
         if sub is not None:
