@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from llm_extract.evaluate.matching import fold_text
 from llm_extract.models import Document, ExtractionResult
+from llm_extract.text.fold import fold
 
 GOLD_SUFFIX = ".gold.json"
 LINKS_FILE = "links.json"
@@ -112,11 +112,6 @@ def find_article(gold_file: Path, doc_id: str) -> Path | None:
     return next((p for p in article_candidates(gold_file, doc_id) if p.is_file()), None)
 
 
-def quote_in_text(quote: str, text: str) -> bool:
-    """Case, whitespace and NBSP-folded containment: the gold evidence check."""
-    return fold_text(quote) in fold_text(text)
-
-
 def check_gold_evidence(doc: Document, text: str, file: str) -> list[LoadIssue]:
     """Warnings for gold evidence quotes that do not occur in the article text."""
     quotes: list[tuple[str, str]] = []
@@ -125,6 +120,7 @@ def check_gold_evidence(doc: Document, text: str, file: str) -> list[LoadIssue]:
     for i, cas in enumerate(doc.casualties):
         if cas.evidence:
             quotes.append((f"casualties[{i}].evidence", cas.evidence))
+    folded = fold(text)
     return [
         LoadIssue.warning(
             file,
@@ -133,7 +129,7 @@ def check_gold_evidence(doc: Document, text: str, file: str) -> list[LoadIssue]:
             doc_id=doc.doc_id,
         )
         for field, quote in quotes
-        if not quote_in_text(quote, text)
+        if fold(quote) not in folded
     ]
 
 

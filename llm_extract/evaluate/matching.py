@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -29,6 +28,7 @@ from llm_extract.models import (
     Event,
     Location,
 )
+from llm_extract.text.fold import fold
 
 FUZZY_THRESHOLD = 90.0
 """rapidfuzz score (0-100) at or above which two names, or a quote and the text, agree."""
@@ -37,44 +37,18 @@ T = TypeVar("T", Actor, Event, Casualty)
 
 # --- folding ---------------------------------------------------------------------------
 
-_TEXT_FOLD = str.maketrans(
-    {
-        "\u00a0": " ",  # no-break space
-        "\u2007": " ",
-        "\u202f": " ",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-    }
-)
-_SPACES = re.compile(r"\s+")
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bf\u02be`]")
 _NON_WORD = re.compile(r"[\W_]+")
 _PLACE_PREFIX = re.compile(
     r"^(?:the |(?:town|city|village|district|province|governorate|region|area) of )+"
 )
 
 
-def fold_text(text: str) -> str:
-    """Fold case, whitespace runs, NBSP, curly quotes and dashes: to find quotes in text."""
-    return _SPACES.sub(" ", text.translate(_TEXT_FOLD).casefold()).strip()
-
-
 def fold_name(name: str | None) -> str:
-    """Fold case, diacritics and punctuation: "al-Nusra Front" == "Al Nusra Front"."""
+    """Folded, apostrophes dropped, punctuation as spaces: "al-Nusra Front" == "Al Nusra
+    Front", "Ma'arat al-Nu‘mān" == "Maarat al Numan"."""
     if not name:
         return ""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = _APOSTROPHES.sub("", bare.casefold())
-    return " ".join(_NON_WORD.sub(" ", bare).split())
+    return " ".join(_NON_WORD.sub(" ", fold(name).replace("'", "")).split())
 
 
 def fold_place(name: str | None) -> str:
@@ -196,9 +170,9 @@ def evidence_overlap(gold: Event, pred: Event) -> float:
     """
     best = 0.0
     for g in gold.evidence:
-        fg = fold_text(g)
+        fg = fold(g)
         for p in pred.evidence:
-            fp = fold_text(p)
+            fp = fold(p)
             if min(len(fg), len(fp)) < MIN_SHARED_EVIDENCE:
                 continue
             best = max(best, fuzz.partial_ratio(fg, fp))

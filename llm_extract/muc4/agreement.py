@@ -21,12 +21,12 @@ templates) joins it to; unpaired templates are not compared. Agreement means:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 from llm_extract.muc4.keys import KeyDate, KeyTemplate
 from llm_extract.muc4.mapping import MucTemplate
 from llm_extract.muc4.scoring import best_pairing, pred_templates
+from llm_extract.text.fold import fold as text_fold
 
 RECENT_DAYS = 60
 
@@ -67,12 +67,8 @@ class Agreement:
 
 
 def fold(text: str | None) -> str:
-    """Case, accents and spacing folded: "Bogotá" == "BOGOTA"."""
-    if not text:
-        return ""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().split())
+    """The text layer's fold (case, accents, spacing): "Bogotá" == "BOGOTA"."""
+    return text_fold(text) if text else ""
 
 
 def date_agrees(start: dt.date | None, end: dt.date | None, key: KeyDate) -> bool:
