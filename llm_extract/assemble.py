@@ -11,11 +11,13 @@ Each change is recorded as a `Normalisation` so a user can see what code did.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pydantic import BaseModel
 
-from llm_extract.draft import Draft, DraftActor, main_country
+from llm_extract.draft import Draft, DraftActor, DraftCasualty, DraftEvent, main_country
 from llm_extract.grounding import align_salvage, find_mention
 from llm_extract.models import (
     Actor,
@@ -116,6 +118,21 @@ def _ground_or_drop(ctx: _Context, quote: str, path: str) -> tuple[Span, str, li
     return span, quote, [UNGROUNDED]
 
 
+D = TypeVar("D", DraftEvent, DraftCasualty)
+
+
+def _grounded(
+    ctx: _Context, kind: str, drafts: Sequence[D]
+) -> Iterator[tuple[int, str, D, tuple[Span, str, list[str]]]]:
+    """Each draft record of a kind with its index, path and grounding; one whose quote is
+    not in the article is left out (counted and reported by `_ground_or_drop`)."""
+    for i, record in enumerate(drafts):
+        path = f"{kind}[{i}]"
+        grounded = _ground_or_drop(ctx, record.evidence, path)
+        if grounded is not None:
+            yield i, path, record, grounded
+
+
 def _actor_id(ctx: _Context, name: str, hint: DraftActor | None = None) -> str | None:
     """Resolve a surface name to an actor id, creating the actor on first sight."""
     surface = name.strip()
@@ -194,12 +211,7 @@ def _count(ctx: _Context, phrase: str | None, evidence: str, path: str) -> Count
 def _events(ctx: _Context, draft: Draft, extra_flags: dict[int, list[str]]) -> list[Event]:
     events: list[Event] = []
     seen: set[tuple[object, ...]] = set()
-    for i, de in enumerate(draft.events):
-        path = f"events[{i}]"
-        grounded = _ground_or_drop(ctx, de.evidence, path)
-        if grounded is None:
-            continue
-        span, evidence, flags = grounded
+    for i, path, de, (span, evidence, flags) in _grounded(ctx, "events", draft.events):
         flags = [*extra_flags.get(i, []), *flags]
         location = normalize_location(de.location, ctx.text)
         if de.admin1 and not location.admin1:
@@ -266,12 +278,7 @@ def _event_for(span: Span, events: list[Event]) -> str | None:
 def _casualties(ctx: _Context, draft: Draft, events: list[Event]) -> list[Casualty]:
     out: list[Casualty] = []
     seen: set[tuple[object, ...]] = set()
-    for i, dc in enumerate(draft.casualties):
-        path = f"casualties[{i}]"
-        grounded = _ground_or_drop(ctx, dc.evidence, path)
-        if grounded is None:
-            continue
-        span, evidence, flags = grounded
+    for _, path, dc, (span, evidence, flags) in _grounded(ctx, "casualties", draft.casualties):
         count = _count(ctx, dc.count_text, evidence, f"{path}.count") or Count(text=dc.count_text)
         key = (dc.outcome, count.best, span.start)
         if key in seen:

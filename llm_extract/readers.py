@@ -167,18 +167,26 @@ def _as_date(value: Any, where: str) -> dt.date | None:
         raise InputError(f"{where}: published {value!r} is not a YYYY-MM-DD date") from exc
 
 
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON file that must hold one object; a ValueError that says why it does not."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not readable JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    return data
+
+
 def _sidecar(path: Path) -> dict[str, Any]:
     """`<stem>.meta.json` beside an article: published, source, url."""
     meta = path.with_name(path.stem + SIDECAR_SUFFIX)
     if not meta.is_file():
         return {}
     try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"sidecar {meta.name} is not readable JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputError(f"sidecar {meta.name} must hold a JSON object")
-    return data
+        return read_json_object(meta)
+    except ValueError as exc:
+        raise InputError(f"sidecar {meta.name}: {exc}") from exc
 
 
 class Reader:

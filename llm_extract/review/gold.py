@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from llm_extract.evaluate.loading import GOLD_SUFFIX, check_gold_evidence, load_gold_dir
 from llm_extract.grounding import align
 from llm_extract.models import AlignmentStatus, Document, Span
+from llm_extract.readers import read_json_object
 from llm_extract.review.data import ReviewInputError, read_bundle
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][\w.\-]*")
@@ -94,11 +95,9 @@ def _write(path: Path, content: str, force: bool, report: ImportReport) -> bool:
 def import_export(export: Path, out_dir: Path, *, force: bool = False) -> ImportReport:
     """Write the gold folder for a review export; raises `ReviewInputError` if unreadable."""
     try:
-        data = json.loads(export.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = read_json_object(export)
+    except ValueError as exc:
         raise ReviewInputError(f"{export}: cannot read the export: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ReviewInputError(f"{export}: not a review export (expected a JSON object)")
     read_bundle(data, str(export))  # format and version checks
     report = ImportReport()
     texts = data.get("texts") or {}
