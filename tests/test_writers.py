@@ -157,7 +157,7 @@ def test_jsonl_without_resume_starts_a_fresh_file(tmp_path: Path) -> None:
 def test_file_is_valid_after_every_document(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"run.{fmt}"
     doc = sample_document()
-    with open_writer(out, fmt) as writer:  # type: ignore[arg-type]
+    with open_writer(out, fmt) as writer:
         for n in range(1, 4):
             writer.write(ok(f"d{n}", doc.model_copy(update={"doc_id": f"d{n}"})))
             text = out.read_text(encoding="utf-8")
@@ -215,7 +215,7 @@ def test_documents_are_appended_not_the_file_rewritten(
     monkeypatch.setattr(writers, "atomic_write_text", counted)
     out = tmp_path / f"run.{fmt}"
     doc = sample_document()
-    with open_writer(out, fmt) as writer:  # type: ignore[arg-type]
+    with open_writer(out, fmt) as writer:
         for n in range(50):
             writer.write(ok(f"d{n}", doc.model_copy(update={"doc_id": f"d{n}"})))
     assert calls == [out]
