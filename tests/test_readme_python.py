@@ -5,18 +5,26 @@ Every ```python block runs. The ```bash blocks are not run here: the two set-up 
 install the package and run this suite (CI runs the second verbatim, `test_readme.py`
 checks it), and the others call a live model server or API key, the MUC-4 data (not in
 the repository), a browser download or the re-recording script; their commands are the
-CLI's, which its own tests cover. The ```json block is an abridged output sample."""
+CLI's, which its own tests cover (`test_plugins.py` runs the plugin's). The ```json block
+is an abridged output sample; the ```toml block must be the plugin example's own entry
+points (checked below)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import re
+import sys
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.fake_server import FakeServer
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -28,7 +36,14 @@ def python_blocks() -> list[str]:
 def test_every_code_block_is_a_kind_this_file_accounts_for() -> None:
     """A ```py or ```pycon block would escape `python_blocks`; say so rather than skip it."""
     kinds = re.findall(r"^```(\S+)$", README, flags=re.M)
-    assert set(kinds) <= {"python", "bash", "json"}, kinds
+    assert set(kinds) <= {"python", "bash", "json", "toml"}, kinds
+
+
+def test_readme_toml_is_the_plugin_examples_entry_points() -> None:
+    blocks = re.findall(r"```toml\n(.+?)\n```", README, flags=re.S)
+    shown = [tomllib.loads(block)["project"]["entry-points"] for block in blocks]
+    example = (ROOT / "examples" / "plugin_backend" / "pyproject.toml").read_text("utf-8")
+    assert shown == [tomllib.loads(example)["project"]["entry-points"]]
 
 
 def test_readme_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> None:
