@@ -73,6 +73,20 @@ def test_candidates_need_an_event_or_casualty_word() -> None:
     assert not is_candidate("The weather was mild and the market was busy.")
 
 
+def test_candidates_fire_on_the_rules_lemma_triggers_not_only_listed_word_forms() -> None:
+    # inflections and phrasal verbs no word list spells out, read by lemma from the parse
+    text = (
+        "Police nabbed 14 suspected smugglers in Kano on Friday.\n\n"
+        "Troops were rounding up young men in the market of Gao.\n\n"
+        "Troops will not nab anyone, the general said.\n\n"
+        "The weather was mild and the market was busy."
+    )
+    assert [s.text[:20] for s in candidate_sentences(text)] == [
+        "Police nabbed 14 sus",
+        "Troops were rounding",
+    ]
+
+
 def test_candidate_sentences_drop_repeated_lines() -> None:
     text = "Clashes erupted in the town\n\nClashes erupted in the town\n\nThe sky was clear."
     found = candidate_sentences(text)
