@@ -21,6 +21,7 @@ from llm_extract.rules.actors import ActorMention
 from llm_extract.rules.casualties import CasualtyClause
 from llm_extract.rules.lexicon import lexicon
 from llm_extract.rules.places import PlaceMention
+from llm_extract.rules.roles import head_of
 from llm_extract.rules.sides import (
     ARMED,
     STATE,
@@ -207,8 +208,23 @@ def _has_object(sentence: str, start: int, end: int, places: list[PlaceMention])
     return False
 
 
+def _takes_no_territory(parsed: Parsed, start: int, end: int) -> bool:
+    """The capture verb's direct object is no territory ("seized power", "seized arms")."""
+    verb = head_of(parsed, start, end)
+    if verb is None:
+        return False
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    if verb.dep_ in ("amod", "acl") and verb.head is not verb:
+        objects.append(verb.head)  # the parse reads "seized power" as a modifier now and then
+    stop = set(lexicon().raw["territory"]["not_objects"])
+    return any(str(o.lemma_).casefold() in stop for o in objects)
+
+
 def _territory(
-    sentence: str, places: list[PlaceMention], taken: list[EventMention]
+    sentence: str,
+    places: list[PlaceMention],
+    taken: list[EventMention],
+    parsed: Parsed | None = None,
 ) -> list[EventMention]:
     lex = lexicon()
     out: list[EventMention] = []
@@ -217,6 +233,8 @@ def _territory(
         if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
             continue
         if is_role(sentence, start, end) or not _has_object(sentence, start, end, places):
+            continue
+        if parsed is not None and _takes_no_territory(parsed, start, end):
             continue
         # sub-type decided once the sides are known (see `_territory_side`)
         out.append(EventMention(S.GOVERNMENT_REGAINS_TERRITORY, start, end, "territory"))
@@ -290,7 +308,7 @@ def sentence_events(
     specific = [t for t in lemmas if t.kind not in (STRIKE, HARM)]
     events = _specific(sentence, casualties, specific, p)
     events += _strikes(sentence, actors, events, [t for t in lemmas if t.kind == STRIKE])
-    events += _territory(sentence, places, events)
+    events += _territory(sentence, places, events, p)
     harm_words = [t for t in lemmas if t.kind == HARM]
     harm = [
         h
@@ -323,7 +341,7 @@ def sentence_events(
     seen: dict[SubEventType, EventMention] = {}
     for i, event in enumerate(events):
         mentions = buckets[i] if len(events) > 1 else list(actors)
-        assign_roles(sentence, event, mentions)
+        assign_roles(sentence, event, mentions, p)
         if event.kind == "territory":
             sub = _territory_side(event)
             if sub is None:

@@ -16,6 +16,8 @@ from llm_extract.ontology import ActorType, SubEventType
 from llm_extract.rules.actors import ActorMention
 from llm_extract.rules.lexicon import lexicon
 from llm_extract.rules.places import PlaceMention
+from llm_extract.rules.roles import AGENT, read_roles, role_of
+from llm_extract.text import Parsed
 
 S = SubEventType
 STATE = frozenset({ActorType.STATE_FORCES, ActorType.EXTERNAL_FORCES})
@@ -92,14 +94,19 @@ _PROTEST_ORDER = frozenset(
 )
 
 
-def _role(sentence: str, event: EventMention, m: ActorMention, pre: str) -> int | None:
-    """1 or 2 from the cues around one mention; None when only its position can tell."""
+def _role(
+    sentence: str, event: EventMention, m: ActorMention, pre: str, parsed: int | None
+) -> int | None:
+    """1 or 2 from the parse (`parsed`: the mention's role there, if any) or the cues
+    around one mention; 0 for no side; None when only its position can tell."""
     window = pre[-40:]
     protest = _protest_role(event, m)
     if protest is not None:
         return protest
     if m.info.actor_type is ActorType.CIVILIANS:
         return 2
+    if parsed is not None:
+        return parsed
     if _VICTIM_AFTER.match(sentence[m.end : m.end + 60]):
         return 2  # the subject of a passive is the target: "soldiers were killed by X"
     if m.start < event.end and event.start < m.end:
@@ -113,9 +120,14 @@ def _role(sentence: str, event: EventMention, m: ActorMention, pre: str) -> int 
     return None
 
 
-def assign_roles(sentence: str, event: EventMention, mentions: list[ActorMention]) -> None:
-    """Fill `event.actor1` / `actor2` from syntax cues around each mention.
+def assign_roles(
+    sentence: str, event: EventMention, mentions: list[ActorMention], parsed: Parsed | None = None
+) -> None:
+    """Fill `event.actor1` / `actor2` from the parse, then from cues around each mention.
 
+    Where `parsed` (the sentence's analysis) gives a mention a role, it decides (see
+    `roles`: the agent of the trigger is actor1, its object or the subject of a passive
+    actor2, a reporting clause's subject no side). Otherwise the cues decide:
     "by X", "backed by X", "attack from X" and the trigger's own subject make X an
     initiator; "against Y", "on Y", "with Y", "from Y" (after a capture), the object of
     the trigger and the subject of a passive ("Y were killed", "Y came under attack") make
@@ -127,19 +139,21 @@ def assign_roles(sentence: str, event: EventMention, mentions: list[ActorMention
     prev_end = 0
     prev_role = 0
     backed = False
+    graph = read_roles(parsed, event.start, event.end) if parsed is not None else {}
     for m in sorted(mentions, key=lambda a: a.start):
         pre = sentence[prev_end : m.start]
         if _NEUTRAL.search(pre[-40:]) or _HELD_AFTER.match(sentence[m.end :]):
             prev_end = m.end
             continue  # "a town held by X": X describes the place, not a side
-        role = _role(sentence, event, m, pre)
+        found = role_of(parsed, graph, m.start, m.end) if parsed is not None and graph else None
+        role = _role(sentence, event, m, pre, found)
         if role == 0:
             prev_end = m.end
             continue
         if role is None:
             if prev_role and _COORD.fullmatch(pre):
                 role = prev_role
-            elif m.start >= event.end and event.actor1:
+            elif m.start >= event.end and (event.actor1 or AGENT in graph.values()):
                 role = 2
             else:
                 role = 1
