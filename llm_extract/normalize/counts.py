@@ -13,6 +13,7 @@ import re
 from llm_extract.models import Count
 from llm_extract.normalize.quantities import (
     PEOPLE,
+    PEOPLE_SINGULAR,
     CountMatch,
     number_value,
     scan_counts,
@@ -109,6 +110,17 @@ def _sum(values: list[int | None]) -> int | None:
     return sum(known) if len(known) == len(values) else None
 
 
+_OUTCOME_VERB = r"(?:kill|wound|injur|maim|abduct|kidnap|arrest|detain)(?:ed|ing)"
+_SHARED = re.compile(rf"\s*{_OUTCOME_VERB}\s+and\s+{_OUTCOME_VERB}\s", re.IGNORECASE)
+"""Two outcome verbs sharing one count ("killed and injured hundreds", "killing and
+wounding several people"): the phrase gives neither outcome a figure."""
+_ONE_PERSON = re.compile(
+    rf"(?:the|his|her|its|their)\s+(?:[A-Za-z][\w'-]*\s+)?(?:{PEOPLE_SINGULAR}|bomber)",
+    re.IGNORECASE,
+)
+"""One definite person ("the driver", "the other bomber"): a count of one."""
+
+
 def parse_count(text: str) -> Count:
     """Read a count phrase into a Count following FORMAT.md's table; `text` kept verbatim.
 
@@ -116,6 +128,10 @@ def parse_count(text: str) -> Count:
     a Count whose low/best/high are all None. A phrase that counts several groups with no
     total ("three rebels and a soldier") gives their sum.
     """
+    if _SHARED.match(text or ""):
+        return Count(text=text)  # "killed and injured hundreds": how many of each is unsaid
+    if _ONE_PERSON.fullmatch((text or "").strip()):
+        return Count(low=1, best=1, high=1, text=text)
     groups = victim_groups(text or "")
     if groups:
         counts = [count for _, count in groups]

@@ -75,7 +75,7 @@ _PEOPLE_PLURAL = (
     "drivers|passengers|travell?ers|shepherds|herders|traders|miners|fishermen|clerics|"
     "imams|priests|engineers|contractors|peacekeepers|guerrillas|recruits|cadets"
 )
-_PEOPLE_SINGULAR = (
+PEOPLE_SINGULAR = (
     "person|individual|civilian|child|kid|baby|infant|toddler|woman|man|boy|girl|teenager|"
     "soldier|fighter|militant|rebel|insurgent|jihadist|militiaman|gunman|attacker|combatant|"
     "member|policeman|policewoman|officer|guard|paramedic|medic|doctor|nurse|activist|"
@@ -83,7 +83,7 @@ _PEOPLE_SINGULAR = (
     "teacher|worker|farmer|worshipper|pilgrim|refugee|migrant|hostage|prisoner|detainee|"
     "relative|victim|commander|official|volunteer|driver|shepherd|imam|priest|judge"
 )
-PEOPLE = rf"(?:{_PEOPLE_PLURAL}|{_PEOPLE_SINGULAR})"
+PEOPLE = rf"(?:{_PEOPLE_PLURAL}|{PEOPLE_SINGULAR})"
 
 # Words after a number that make it a measure, a time span or a date, not a head count.
 _UNITS = wordset(
@@ -154,7 +154,7 @@ _MULTIPLIER_RE = re.compile(
     re.IGNORECASE,
 )
 _SINGULAR_RE = re.compile(
-    rf"(?<![\w])(?:an?|a\s+single|one\s+single)\s+(?:\w[\w'-]*\s+)?(?:{_PEOPLE_SINGULAR})\b",
+    rf"(?<![\w])(?:an?|a\s+single|one\s+single)\s+(?:\w[\w'-]*\s+)?(?:{PEOPLE_SINGULAR})\b",
     re.IGNORECASE,
 )
 _VAGUE_RE = re.compile(

@@ -16,13 +16,15 @@ own. Figures are read later by `normalize.parse_count` in the shared assemble st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from llm_extract.normalize import find_count_phrase
 from llm_extract.normalize.counts import CountMatch, scan_counts
 from llm_extract.ontology import Outcome, VictimType
 from llm_extract.rules.lexicon import lexicon, word_regex
+from llm_extract.rules.victims import Victims, parse_victims
+from llm_extract.text import Parsed
 
 MAX_WORDS_BEFORE = 7
 MAX_WORDS_AFTER = 3
@@ -231,8 +233,67 @@ def _object_ok(sentence: str, cm: CountMatch, trigger_end: int, phrases: _Phrase
     return not _non_outcomes().match(rest.lstrip())
 
 
-def find_casualties(sentence: str) -> list[CasualtyClause]:
-    """Every (outcome, count) the sentence reports, in order; each count used once."""
+def find_casualties(sentence: str, parsed: Parsed | None = None) -> list[CasualtyClause]:
+    """Every (outcome, count) the sentence reports, in order; each count used once.
+
+    With the sentence's parse, the phrases the grammar gives (`victims`) widen or add
+    to the patterns' ones (see `_with_parse`)."""
+    out = _from_patterns(sentence)
+    if parsed is None:
+        return out
+    return _with_parse(sentence, out, parse_victims(parsed))
+
+
+def _clause_victims(sentence: str, phrase: str, start: int, end: int) -> VictimType:
+    victims = _victims(phrase)
+    if victims is VictimType.UNKNOWN:
+        victims = _victims(sentence[max(0, start - 40) : end + 40])
+    return victims
+
+
+def _with_parse(
+    sentence: str, clauses: list[CasualtyClause], found: list[Victims]
+) -> list[CasualtyClause]:
+    """The patterns' clauses, each widened to the phrase the parse gives its outcome
+    where that phrase holds it and more figures ("three soldiers" -> "three soldiers and
+    two other people", "others" -> "18 others") or a count two outcomes share ("killed
+    and injured hundreds"); and the parse's clauses the patterns missed ("claimed the
+    lives of ...", "the death toll rose to 40", "killing the driver")."""
+    out = list(clauses)
+    aggregate = lexicon().aggregate.search(sentence) is not None
+    for v in found:
+        overlapping = [
+            i
+            for i, c in enumerate(out)
+            if c.start < v.end and v.start < c.start + len(c.count_text)
+        ]
+        same = [i for i in overlapping if out[i].outcome is v.outcome]
+        if same:
+            i = same[0]
+            c = out[i]
+            extra = sentence[v.start : c.start]
+            wider = c.count_text in v.text and len(v.text) > len(c.count_text)
+            if v.shared or (wider and (not extra.strip() or scan_counts(extra))):
+                victims = _clause_victims(sentence, v.text, v.start, v.end)
+                out[i] = replace(c, count_text=v.text[:80], start=v.start, victim_type=victims)
+            continue
+        if overlapping and not v.shared:
+            continue  # the patterns gave this phrase to another outcome
+        out.append(
+            CasualtyClause(
+                outcome=v.outcome,
+                count_text=v.text[:80],
+                start=v.start,
+                trigger_start=v.trigger_start,
+                victim_type=_clause_victims(sentence, v.text, v.start, v.end),
+                aggregate=aggregate,
+            )
+        )
+    return sorted(out, key=lambda c: (c.start, c.trigger_start))
+
+
+def _from_patterns(sentence: str) -> list[CasualtyClause]:
+    """The clauses the lexicons' outcome patterns and count phrases give."""
     lex = lexicon()
     counts = scan_counts(sentence)
     used: set[int] = set()

@@ -149,7 +149,7 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
         if not s.headline:
             for m in mentions:
                 all_actors.setdefault(m.info.name, []).append(m)
-            cas = find_casualties(s.text)
+            cas = find_casualties(s.text, parsed[s.start])
             sides = [m for m in mentions if not is_source(s.text, m)]
             events = sentence_events(s.text, sides, s_places, cas, parsed[s.start])
             for e in events:
