@@ -35,9 +35,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from llm_extract import Event, Extractor, Settings
-from llm_extract.models import Evidence
-from llm_extract.records import Records
+from llm_extract import Event, Evidence, Extractor, Records, Settings
 from llm_extract.writers import open_writer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -16,9 +16,11 @@ from llm_extract.models import (
     DateRange,
     Document,
     Event,
+    Evidence,
     ExtractionResult,
     Location,
 )
+from llm_extract.records import Records
 from llm_extract.settings import Settings
 from llm_extract.version import __version__
 
@@ -31,11 +33,13 @@ __all__ = [
     "DateRange",
     "Document",
     "Event",
+    "Evidence",
     "ExtractionResult",
     "Extractor",
     "LLMExtractError",
     "Location",
     "MissingExtraError",
+    "Records",
     "RunAbortedError",
     "Settings",
     "ValidationExhaustedError",

@@ -22,11 +22,18 @@ from llm_extract.cli_errors import safe_text
 from llm_extract.cli_errors import usage_error as _usage_error
 from llm_extract.cli_options import Format, Prompt, Published
 from llm_extract.cli_progress import PlainProgress, RichProgress
-from llm_extract.cli_run import EXIT_FAILED_DOCS, EXIT_INTERRUPTED, EXIT_OK, run_command
+from llm_extract.cli_run import (
+    EXIT_FAILED_DOCS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    RecordsOpt,
+    run_command,
+)
 from llm_extract.drafters import build_drafter, prompt_id, strategy_for
 from llm_extract.drafters.sentences import SentencesDrafter, questions
 from llm_extract.errors import ConfigurationError
 from llm_extract.readers import BadInput, Reader, discover
+from llm_extract.records import Records
 from llm_extract.schemas import dump_schema, generate_schemas, write_schemas
 from llm_extract.settings import Settings, load_settings
 from llm_extract.version import __version__
@@ -123,13 +130,19 @@ def schema_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write one <type>.schema.json per type here.")
     ] = None,
+    records: RecordsOpt = None,
 ) -> None:
     """Print (or write) the JSON Schemas of Event, Actor, Casualty, Document,
-    ExtractionResult and the model-facing Draft."""
+    ExtractionResult and the model-facing Draft (with --records: yours, and the draft
+    extended by them)."""
+    try:
+        chosen = Records.model_validate(records) if records else None
+    except ConfigurationError as exc:
+        raise _usage_error(str(exc)) from exc
     if out is None:
-        typer.echo(dump_schema(generate_schemas()), nl=False)
+        typer.echo(dump_schema(generate_schemas(chosen)), nl=False)
         return
-    for path in write_schemas(out):
+    for path in write_schemas(out, chosen):
         typer.echo(str(path))
 
 

@@ -44,6 +44,20 @@ EXIT_FAILED_DOCS = 1
 EXIT_INTERRUPTED = 130
 
 
+PromptsOpt = Annotated[
+    Path | None,
+    typer.Option("--prompts", help="Your prompt folder (system.j2, user.j2) or a folder of them."),
+]
+RecordsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--records",
+        help="Your record class, module:Class or file.py:Class (a subclass of Event, Actor "
+        "or Casualty adding fields); repeat for several.",
+    ),
+]
+
+
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
@@ -86,20 +100,8 @@ def run_command(
     api_key_env: ApiKeyEnv = None,
     temperature: Temperature = None,
     prompt: Prompt = None,
-    prompts: Annotated[
-        Path | None,
-        typer.Option(
-            "--prompts", help="Your prompt folder (system.j2, user.j2) or a folder of them."
-        ),
-    ] = None,
-    records: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--records",
-            help="Your record class, module:Class (a subclass of Event, Actor or Casualty "
-            "adding fields); repeat for several.",
-        ),
-    ] = None,
+    prompts: PromptsOpt = None,
+    records: RecordsOpt = None,
     strategy: StrategyOpt = None,
     arbiter: ArbiterOpt = None,
     cache_dir: CacheDir = None,

@@ -183,7 +183,9 @@ class Records(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_refs(cls, value: Any) -> Any:
-        if isinstance(value, (str, type)):
+        if isinstance(value, str):  # LLM_EXTRACT_RECORDS="mod:A,mod:B" (or a JSON list)
+            value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+        if isinstance(value, type):
             value = [value]
         if isinstance(value, dict):
             value = {k: import_class(v) if isinstance(v, str) else v for k, v in value.items()}
@@ -191,7 +193,7 @@ class Records(BaseModel):
             return value
         slots: dict[str, type] = {}
         for item in value:
-            klass = import_class(item) if isinstance(item, str) else item
+            klass = import_class(item.strip()) if isinstance(item, str) else item
             slot = _slot_of(klass)
             if slot is None:
                 raise ConfigurationError(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -63,7 +64,7 @@ class Settings(BaseSettings):
     )
     prompt: str = Field("extract_v1", description="Prompt template id (a folder in prompts/).")
     prompts_dir: Path | None = Field(None, description="Extra folder searched for templates.")
-    records: Records = Field(
+    records: Annotated[Records, NoDecode] = Field(  # env: module:Class[,module:Class]
         default_factory=Records,
         description="Record classes: subclasses of Event, Actor or Casualty (or module:Class "
         "names) whose added fields the model fills and the outputs carry.",

@@ -287,3 +287,36 @@ def test_example_runs_offline(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "weapon" in done.stdout and "artillery" in done.stdout
+
+
+def test_sentences_strategy_leaves_added_fields_at_defaults(tmp_path: Path) -> None:
+    """The model only labels sentences there: nothing asks it for the added fields."""
+    with FakeServer(event_extras={"weapon": "mortar", "claimed_by": None}) as server:
+        settings = settings_for(server, tmp_path, strategy="sentences", records=ARMED)
+        with Extractor(settings) as ex:
+            result = ex.extract(_article())
+        bodies = [json.dumps(r.body) for r in server.model_requests]
+    assert result.ok and result.events, result.warnings
+    assert bodies and not any('"weapon"' in b or "claimed_by" in b for b in bodies)
+    assert all(isinstance(e, ArmedEvent) and e.weapon is None for e in result.events)
+
+
+def test_records_from_env_and_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = f"{__name__}:ArmedEvent"
+    monkeypatch.setenv("LLM_EXTRACT_RECORDS", f"{ref}, {__name__}:ArmedActor")
+    assert Settings().records == ARMED
+    monkeypatch.delenv("LLM_EXTRACT_RECORDS")
+    config = tmp_path / "llm-extract.toml"
+    config.write_text(f'records = ["{ref}"]\n')
+    monkeypatch.setenv("LLM_EXTRACT_CONFIG", str(config))
+    assert Settings().records.event is ArmedEvent
+
+
+def test_schema_command_shows_the_extended_draft() -> None:
+    code, out = _cli("schema", "--records", f"{__name__}:ArmedEvent")
+    assert code == 0, out
+    schemas = json.loads(out)
+    assert "claimed_by" in schemas["Draft"]["$defs"]["DraftEvent"]["properties"]
+    assert "claimed_by" in schemas["Event"]["properties"]
+    code, out = _cli("schema", "--records", "no_such_module_xyz:Thing")
+    assert code == 2 and "cannot import" in out
