@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from typer.testing import CliRunner
 
 from llm_extract import Actor, Event, Extractor, Settings
+from llm_extract.assemble import assemble
 from llm_extract.cli import app
 from llm_extract.draft import Draft
 from llm_extract.errors import ConfigurationError
@@ -320,3 +321,50 @@ def test_schema_command_shows_the_extended_draft() -> None:
     assert "claimed_by" in schemas["Event"]["properties"]
     code, out = _cli("schema", "--records", "no_such_module_xyz:Thing")
     assert code == 2 and "cannot import" in out
+
+
+class QuotedEvent(Event):
+    quotes: list[Evidence] = Field(default_factory=list)
+    plain: Evidence = ""
+    rounds: int | None = Field(None, ge=0)
+    weapon: str | None = None
+
+    @field_validator("weapon")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value == "death ray":
+            raise ValueError("no such weapon")
+        return value
+
+
+def test_assemble_grounds_each_evidence_shape_and_survives_a_rejecting_class() -> None:
+    recs = Records(event=QuotedEvent)
+    schema = draft_model(recs).model_json_schema()["$defs"]["DraftEvent"]["properties"]
+    assert schema["quotes"]["items"]["maxLength"] == 600
+    assert schema["rounds"]["anyOf"][0]["minimum"] == 0  # the class's constraint is sent
+    event = {
+        "evidence": "Fighters clashed with soldiers near Goma on Tuesday.",
+        "sub_event_type": "Armed clash",
+        **dict.fromkeys(("date_text", "location", "admin1", "country", "fatalities_text")),
+        "actor1": [],
+        "actor2": [],
+        "quotes": ["residents fled", "words the article never had"],
+        "plain": "nor this one either",
+        "rounds": 3,
+        "weapon": None,
+    }
+    draft = draft_model(recs).model_validate({"actors": [], "casualties": [], "events": [event]})
+    built = assemble(draft, doc_id="d", text=SAMPLE_TEXT, records=recs)
+    got = built.document.events[0]
+    assert isinstance(got, QuotedEvent)
+    assert (got.quotes, got.plain, got.rounds) == (["Residents fled"], "", 3)
+    assert [getattr(s, "field", None) for s in got.spans] == [None, "quotes"]
+    dropped = [w for w in built.warnings if "not found in the article, dropped" in w]
+    assert len(dropped) == 2
+    death_ray = draft.events[0].model_copy(update={"weapon": "death ray"})
+    bad = draft.model_copy(update={"events": [death_ray]})
+    rejected = assemble(bad, doc_id="d", text=SAMPLE_TEXT, records=recs)
+    kept = rejected.document.events[0]
+    assert isinstance(kept, QuotedEvent) and kept.weapon is None and kept.quotes == []
+    assert [s for s in kept.spans if getattr(s, "field", None)] == []
+    assert any("rejected its added fields" in w for w in rejected.warnings)
