@@ -130,7 +130,8 @@ class BatchJob:
         # Batch requests are the strict-schema requests the online path sends; the
         # first-use constraint probe is an online call, so it is not made here.
         extractor._probed = True
-        writer = open_writer(self.output, self.fmt, resume=continuing)
+        extra = self.settings.records.extra_columns  # a user's Event fields
+        writer = open_writer(self.output, self.fmt, resume=continuing, extra_columns=extra)
         save_state(self.output, self._state)
         return extractor, transport, answers, writer
 
