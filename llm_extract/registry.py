@@ -18,6 +18,8 @@ that name, never a silent choice.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -29,13 +31,31 @@ BUILTIN = "llm-extract (built in)"
 _installed: Any = None  # one metadata scan shared by every registry
 
 
+LOAD_PLUGINS_ENV = "LLM_EXTRACT_LOAD_PLUGINS"
+"""Unset: every installed plugin; empty: none (built-ins only); `pkg-a,pkg-b`: only these
+distributions' entry points. For reproducing a run, or ruling a plugin out."""
+
+
+def _wanted(dist_name: str | None) -> bool:
+    chosen = os.environ.get(LOAD_PLUGINS_ENV)
+    if chosen is None:
+        return True
+    names = {_normal(n) for n in chosen.split(",") if n.strip()}
+    return dist_name is not None and _normal(dist_name) in names
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
+
+
 def _declared(group: str) -> list[EntryPoint]:
     """Entry points of `group`, from one scan of the installed metadata (Python's
     `entry_points()`: the first distribution of each name wins)."""
     global _installed
     if _installed is None:
         _installed = entry_points()  # SelectableGroups before 3.12, EntryPoints after
-    return list(_installed.select(group=group))
+    points = _installed.select(group=group)
+    return [p for p in points if _wanted(p.dist.name if p.dist is not None else None)]
 
 
 class PluginError(ConfigurationError):

@@ -31,6 +31,7 @@ from llm_extract.registry import (
     BACKENDS,
     EXPORTERS,
     FORMATS,
+    LOAD_PLUGINS_ENV,
     REGISTRIES,
     STRATEGIES,
     PluginError,
@@ -291,3 +292,21 @@ def test_example_installs_with_pip_and_runs_by_name(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert [r.provenance.backend for r in results(out) if r.provenance] == ["keywords"] * 2
+
+
+@pytest.mark.parametrize(
+    "chosen, loaded",
+    [(None, True), ("", False), ("llm_extract.keywords", True), ("some-other-plugin", False)],
+)
+def test_load_plugins_env_chooses_which_packages_count(
+    keywords_plugin: None, on_path: pytest.MonkeyPatch, chosen: str | None, loaded: bool
+) -> None:
+    """LLM_EXTRACT_LOAD_PLUGINS: unset all, empty none, else these packages (names as pip
+    normalises them); the built-ins are there whatever it says."""
+    if chosen is not None:
+        on_path.setenv(LOAD_PLUGINS_ENV, chosen)
+    _forget_plugins()
+    assert ("keywords" in BACKENDS.names()) is loaded
+    assert ("tsv" in FORMATS.names()) is loaded
+    assert {"rules", "openai"} <= set(BACKENDS.names())
+    assert {"jsonl", "csv"} <= set(FORMATS.names())
