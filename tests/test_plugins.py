@@ -21,7 +21,7 @@ import pytest
 import tomllib
 from typer.testing import CliRunner
 
-from llm_extract.backends import get_backend
+from llm_extract.backends import ChatBackend, get_backend
 from llm_extract.backends.base import Backend
 from llm_extract.backends.profile import Profile
 from llm_extract.cli import app
@@ -216,7 +216,7 @@ def test_a_name_two_packages_claim_is_refused_naming_both(
     assert "pkg-b 0.1.0 (b_mod:Thing)" in str(exc.value)
 
 
-def test_entry_points_of_the_wrong_kind_are_refused(
+def test_entry_point_kinds_profiles_exporters_and_wrong_ones(
     on_path: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     mod = tmp_path / "mods" / "plugmod.py"
@@ -226,14 +226,24 @@ def test_entry_points_of_the_wrong_kind_are_refused(
         "def not_a_backend(settings): return None\n"
         "class Renamed(RulesBackend):\n    name = 'other'\n"
         "def count(run): return str(sum(len(d.events) for d in run.docs))\n"
+        "import instructor\n"
+        "from llm_extract.backends.profile import Profile\n"
+        "PROFILE = Profile(name='myserver', modes={'tools': instructor.Mode.TOOLS},\n"
+        "    default_mode='tools', default_model='m1', default_base_url='http://127.0.0.1:9/v1')\n"
     )
     groups = {
-        "llm_extract.backends": {"func": "plugmod:not_a_backend", "renamed": "plugmod:Renamed"},
+        "llm_extract.backends": {
+            "func": "plugmod:not_a_backend",
+            "renamed": "plugmod:Renamed",
+            "myserver": "plugmod:PROFILE",
+        },
         "llm_extract.formats": {"notwriter": "plugmod:not_a_backend"},
         "llm_extract.exporters": {"count": "plugmod:count"},
     }
     on_path.syspath_prepend(str(make_dist(tmp_path / "site", "llm-extract-odd", groups)))
     on_path.syspath_prepend(str(mod.parent))
+    server = get_backend(Settings(backend="myserver"))  # a Profile: an OpenAI-compatible kind
+    assert isinstance(server, ChatBackend) and (server.name, server.model) == ("myserver", "m1")
     with pytest.raises(PluginError, match="must name a Backend subclass or a Profile"):
         get_backend(Settings(backend="func"))
     with pytest.raises(PluginError, match="calls itself 'other'"):
