@@ -32,7 +32,7 @@ from llm_extract.backends import ChatBackend
 from llm_extract.draft import Draft
 from llm_extract.extract import Extractor
 
-TARGET_VS_BARE = 2.5
+TARGET_VS_BARE = 1.5
 
 
 @dataclass
@@ -157,7 +157,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("cache key", "cache_key", "llm_extract/extract.py"),
     ("cache read (miss)", "get", "llm_extract/cache.py"),
     ("prompt render", "render", "llm_extract/prompts.py"),
-    ("instructor + HTTP", "create_with_completion", "instructor"),
+    ("request + HTTP (lean path)", "create_with_completion", "llm_extract/backends/lean.py"),
     ("run log observer", "observer", "llm_extract/runlog.py"),
     ("assemble (grounding, normalising)", "assemble", "llm_extract/assemble.py"),
     ("provenance", "provenance", "llm_extract/extract.py"),
@@ -165,7 +165,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-# Per-call work inside "instructor + HTTP" that llm-extract does not control.
+# Per-call work inside the request that llm-extract does not control.
 HOTSPOTS: tuple[tuple[str, str, str], ...] = (
     ("instructor: tool JSON schema", "generate_openai_schema", "instructor"),
     ("instructor: response-model walk per call", "reject_async_validators", "instructor"),

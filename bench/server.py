@@ -98,6 +98,9 @@ def serve(latency: float, kind: ServerKind, seed: int) -> None:
             elif command == "last_body":
                 requests = server.model_requests
                 reply = requests[-1].body if requests else None
+            elif command == "span":  # monotonic arrival of the first and last model request
+                times = [r.at for r in server.model_requests]
+                reply = [min(times), max(times)] if times else None
             elif command == "reset":
                 server.requests.clear()
                 reply = 0
@@ -151,6 +154,12 @@ class ServerProcess:
         """The JSON body of the last model request, exactly as the server received it."""
         body = self._ask("last_body")
         return body if isinstance(body, dict) else None
+
+    def span(self) -> tuple[float, float] | None:
+        """`time.monotonic()` (system-wide on Linux) at which the first and the last model
+        request arrived, since the last `reset`; None if none did."""
+        got = self._ask("span")
+        return (float(got[0]), float(got[1])) if got else None
 
     def reset(self) -> None:
         """Forget recorded requests (the server keeps every body in memory)."""

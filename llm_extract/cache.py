@@ -7,16 +7,22 @@ major version, and a fingerprint of the shipped data files: lexicons, alias tabl
 gazetteer), so changing any of them misses and no two inputs collide (`extraction_fields`).
 Only ok results are stored, as JSON. diskcache (SQLite underneath) makes concurrent
 threads and processes safe; an entry or database that cannot be read is a miss, never a
-crash.
+crash. Writes are batched (one transaction per `FLUSH_ENTRIES` entries or `FLUSH_SECONDS`,
+and on close); this process reads its own buffered entries at once, other processes see
+them after the flush, and a killed process loses at most the last batch (those documents
+are extracted again, nothing else).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import logging
 import sqlite3
+import time
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -41,7 +47,19 @@ logger = logging.getLogger(__name__)
 
 APP_NAME = "llm-extract"
 KEY_VERSION = 2  # bump when the key's fields change meaning (2: the server's base URL)
+FLUSH_ENTRIES = 32
+FLUSH_SECONDS = 1.0
 _READ_ERRORS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcache.Timeout)
+
+
+_OPEN: weakref.WeakSet[ResultCache] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_open() -> None:
+    """Buffered entries of caches still open at exit are written, not lost."""
+    for cache in list(_OPEN):
+        cache.flush()
 
 
 def default_cache_dir() -> Path:
@@ -83,13 +101,23 @@ def cache_key(fields: dict[str, Any]) -> str:
 
 def server_url(backend: Backend) -> str | None:
     """The server a backend talks to, credentials masked; None for the embedded server
-    (started on a free port, always the shipped model) and for backends with no server."""
+    (started on a free port, always the shipped model) and for backends with no server.
+    Worked out once per backend (masking scans the environment for secrets)."""
+    known = _SERVER_URLS.get(backend, _UNSET)
+    if known is not _UNSET:
+        return known  # type: ignore[return-value]
     profile = getattr(backend, "profile", None)
-    if profile is None:
-        return None
-    settings = backend.settings
-    url = settings.base_url or profile.default_base_url
-    return redact_url(url.rstrip("/")) if url else None
+    url: str | None = None
+    if profile is not None:
+        raw = backend.settings.base_url or profile.default_base_url
+        url = redact_url(raw.rstrip("/")) if raw else None
+    with contextlib.suppress(TypeError):  # a backend that cannot be weakly referenced
+        _SERVER_URLS[backend] = url
+    return url
+
+
+_UNSET = object()
+_SERVER_URLS: weakref.WeakKeyDictionary[Any, str | None] = weakref.WeakKeyDictionary()
 
 
 def extraction_fields(
@@ -153,6 +181,9 @@ class ResultCache:
         self.misses = 0
         self._cache: diskcache.Cache | None = None
         self._broken = False
+        self._pending: dict[str, str] = {}  # key -> JSON not yet in the database
+        self._since = time.monotonic()
+        _OPEN.add(self)
 
     def _open(self) -> diskcache.Cache | None:
         if self._cache is None and not self._broken:
@@ -176,6 +207,8 @@ class ResultCache:
         if cache is None:
             self.misses += 1
             return None
+        if key in self._pending:  # written by this process moments ago: land it, read it
+            self.flush()
         try:
             raw = cache.get(key, default=None, retry=True)
             result = None if raw is None else ExtractionResult.model_validate_json(raw)
@@ -190,17 +223,32 @@ class ResultCache:
         return result
 
     def set(self, key: str, result: ExtractionResult) -> bool:
-        """Store an ok result; error records are never cached. True if written."""
+        """Store an ok result (at the next flush); error records are never cached.
+        True if accepted."""
         if not result.ok:
             return False
-        cache = self._open()
-        if cache is None:
+        if self._open() is None:
             return False
-        stored = result.model_copy(update={"cached": False})
+        stored = result if not result.cached else result.model_copy(update={"cached": False})
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending[key] = stored.model_dump_json()
+        if len(self._pending) >= FLUSH_ENTRIES or time.monotonic() - self._since >= FLUSH_SECONDS:
+            self.flush()
+        return True
+
+    def flush(self) -> bool:
+        """Write the buffered entries in one transaction; False if they could not be."""
+        cache = self._cache
+        if not self._pending or cache is None:
+            return True
+        pending, self._pending = self._pending, {}
         try:
-            cache.set(key, stored.model_dump_json(), retry=True)
+            with cache.transact(retry=True):
+                for key, raw in pending.items():
+                    cache.set(key, raw)
         except _READ_ERRORS as exc:
-            logger.warning("could not write cache entry %s (%s)", key[:12], exc)
+            logger.warning("could not write %d cache entries (%s)", len(pending), exc)
             return False
         return True
 
@@ -210,6 +258,7 @@ class ResultCache:
             cache.delete(key, retry=True)
 
     def stats(self) -> CacheStats:
+        self.flush()
         cache = self._open()
         if cache is None:
             return CacheStats(str(self.directory), 0, 0, self.hits, self.misses)
@@ -221,6 +270,7 @@ class ResultCache:
 
     def clear(self) -> int:
         """Remove every entry (and the hit/miss counts); returns how many were removed."""
+        self._pending.clear()
         cache = self._open()
         if cache is None:
             return 0
@@ -228,8 +278,14 @@ class ResultCache:
         cache.stats(reset=True)
         return removed
 
+    def __del__(self) -> None:  # dropped without close: its buffered entries still land
+        with contextlib.suppress(Exception):
+            self.close()
+
     def close(self) -> None:
+        _OPEN.discard(self)
         if self._cache is not None:
+            self.flush()
             self._cache.close()
             self._cache = None
 

@@ -124,10 +124,16 @@ class Extractor:
         self.run_usage = Usage()
         self.breaker = CircuitBreaker(self.settings.max_connection_failures)
         self.rate_limiter: RateLimiter | None = None
+        self._where: tuple[str | None, str] | None = None
 
     @property
     def where(self) -> str:
-        return self.backend.where
+        """The backend's `where`, worked out again only when its server URL changes
+        (masking it scans the environment: once per run, not once per document)."""
+        url = getattr(self.backend, "base_url", None)
+        if self._where is None or self._where[0] != url:
+            self._where = (url, self.backend.where)
+        return self._where[1]
 
     def context(self, article: Article | None = None) -> DocContext:
         """A fresh per-document context sharing the run's breaker, rate limiter and run
@@ -313,6 +319,8 @@ class Extractor:
         await self.backend.aclose()
         if self.cache is not None:
             self.cache.close()
+        if self.runlog is not None:  # rows are written in batches
+            self.runlog.flush()
 
     async def __aenter__(self) -> Extractor:
         return self

@@ -61,13 +61,13 @@ class PromptTemplate:
     record_fields: str = ""
     """One line per field the user's record classes add (`{{ record_fields }}`)."""
 
+    _prefixes: dict[bool, tuple[Message, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    """`prefix` rendered once per `few_shot` value (the same for every article)."""
+
     def _context(self) -> dict[str, str]:
-        return {
-            "event_types": "; ".join(e.value for e in EventType),
-            "sub_event_types": "; ".join(s.value for s in SubEventType),
-            "actor_types": ", ".join(a.value for a in ActorType),
-            "record_fields": self.record_fields,
-        }
+        return {**_ontology_context(), "record_fields": self.record_fields}
 
     def with_record_fields(self, lines: str) -> PromptTemplate:
         """This template telling the model about the user's added fields: at
@@ -89,7 +89,14 @@ class PromptTemplate:
         )
 
     def prefix(self, few_shot: bool = True) -> list[Message]:
-        """The byte-stable part: system text and few-shot turns."""
+        """The byte-stable part: system text and few-shot turns (rendered once; each call
+        gets its own message dicts, so a caller may change them)."""
+        rendered = self._prefixes.get(few_shot)
+        if rendered is None:
+            rendered = self._prefixes[few_shot] = tuple(self._render_prefix(few_shot))
+        return [dict(m) for m in rendered]
+
+    def _render_prefix(self, few_shot: bool) -> list[Message]:
         messages: list[Message] = [
             {"role": "system", "content": _compiled(self.system).render(**self._context())}
         ]
@@ -114,6 +121,16 @@ class PromptTemplate:
             *self.prefix(few_shot),
             {"role": "user", "content": self.render_user(article, published)},
         ]
+
+
+@lru_cache(maxsize=1)
+def _ontology_context() -> dict[str, str]:
+    """The ontology's names as the templates list them (fixed for the process)."""
+    return {
+        "event_types": "; ".join(e.value for e in EventType),
+        "sub_event_types": "; ".join(s.value for s in SubEventType),
+        "actor_types": ", ".join(a.value for a in ActorType),
+    }
 
 
 @lru_cache(maxsize=32)

@@ -7,6 +7,11 @@ from a context variable the Extractor sets around each article (`bind_doc`), so
 concurrent documents on one event loop are told apart. Prompts and responses are stored
 only when `log_payloads` is set; the API key is never stored (every text goes through the
 shared `llm_extract.redact`).
+
+The schema is versioned with `PRAGMA user_version` and numbered migrations (`MIGRATIONS`),
+applied in order when a log is opened, each in its own transaction: a log written by an
+older version is upgraded in place without losing rows, and one from a newer version is
+refused rather than written in a shape it does not know.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import json
+import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from llm_extract.redact import redact
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from llm_extract.backends.chat import CallEvent
@@ -37,7 +45,7 @@ _current_doc: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "llm_extract_doc_id", default=None
 )
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS calls (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id TEXT NOT NULL,
@@ -59,6 +67,58 @@ CREATE TABLE IF NOT EXISTS calls (
 CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 CREATE INDEX IF NOT EXISTS calls_doc ON calls(doc_id);
 """
+"""The log as every version before migrations wrote it (no `user_version`)."""
+
+
+def _m001_calls(conn: sqlite3.Connection) -> None:
+    """The calls table and its indexes (a log from before migrations already has them)."""
+    for statement in SCHEMA_V1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _m002_run_doc_index(conn: sqlite3.Connection) -> None:
+    """`logs --run R --doc D` and per-document summaries look up both at once."""
+    conn.execute("CREATE INDEX IF NOT EXISTS calls_run_doc ON calls(run_id, doc_id)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m001_calls, _m002_run_doc_index)
+"""Migration N is `MIGRATIONS[N - 1]`; a log at `user_version` N has had 1..N applied.
+Append only: never edit or reorder a migration that has shipped."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class RunLogVersionError(sqlite3.DatabaseError):
+    """The log was written by a newer llm-extract (its schema version is unknown here)."""
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations `conn` lacks, each in one transaction; returns the version.
+
+    `BEGIN IMMEDIATE` takes the write lock before the version is read, so processes
+    opening the same log at once apply each migration exactly once.
+    """
+    while True:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise RunLogVersionError(
+                f"run log schema version {version} is newer than this llm-extract knows "
+                f"({SCHEMA_VERSION}); upgrade llm-extract or use another --runlog-path"
+            )
+        if version == SCHEMA_VERSION:
+            return version
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current == version:
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
 COLUMNS = (
     "id",
     "run_id",
@@ -76,6 +136,19 @@ COLUMNS = (
     "error_message",
     "request",
     "response",
+)
+
+
+INSERT_COLUMNS = COLUMNS[1:]  # id is assigned by SQLite
+_DEFAULTS: dict[str, Any] = {
+    "latency_s": 0.0,
+    "prompt_tokens": 0,
+    "completion_tokens": 0,
+    "cache_hit": 0,
+}
+_INSERT = (
+    f"INSERT INTO calls ({', '.join(INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
 )
 
 
@@ -124,7 +197,11 @@ class RunLog:
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(SCHEMA)
+        try:
+            migrate(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
 
     @classmethod
     def from_settings(cls, settings: Settings, run_id: str | None = None) -> RunLog:
@@ -146,10 +223,12 @@ class RunLog:
         return redact(text)
 
     def _insert(self, row: dict[str, Any]) -> None:
-        names = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
+        values = tuple(row.get(c, _DEFAULTS.get(c)) for c in INSERT_COLUMNS)
         with self._lock:
-            self._conn.execute(f"INSERT INTO calls ({names}) VALUES ({marks})", tuple(row.values()))
+            self._conn.execute(_INSERT, values)
+
+    def flush(self) -> None:
+        """Nothing to do: every row is written as it comes (kept for callers)."""
 
     def record_call(self, event: CallEvent, doc_id: str | None = None) -> None:
         """One model request (the backend's `on_call` hook)."""

@@ -8,6 +8,7 @@ configuration problem or an empty input set stops the run before it starts.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import time
@@ -190,8 +191,13 @@ class BatchRun:
                     self.listener.started(summary)
                 items = reader.read_located(sources)
                 articles = self._stream(items, writer, summary, started)
-                async for result in extractor.aextract_many(articles):
-                    self._record(result, writer, summary, started)
+                ticker = asyncio.create_task(self._tick(writer))
+                try:
+                    async for result in extractor.aextract_many(articles):
+                        self._record(result, writer, summary, started)
+                finally:
+                    ticker.cancel()
+                self._commit(writer)
         finally:
             summary.elapsed_s = time.perf_counter() - started
             await extractor.aclose()
@@ -270,6 +276,24 @@ class BatchRun:
                 self._record(input_error(item), writer, summary, started)
             else:
                 yield item
+
+    @staticmethod
+    async def _tick(writer: ResultWriter) -> None:
+        """Commit the output's group once it is old enough, even while no result arrives
+        (a slow model must not hold finished documents out of the file)."""
+        while True:
+            await asyncio.sleep(writer.group_seconds / 2)
+            with contextlib.suppress(OSError):  # raised again by the next write or close
+                writer.commit_due()
+
+    def _commit(self, writer: ResultWriter) -> None:
+        try:
+            writer.commit()
+        except OSError as exc:
+            raise OutputError(
+                f"{describe_os_error(exc, self.output)}; the documents written so far are "
+                "kept: rerun with --resume"
+            ) from exc
 
     def _record(
         self,

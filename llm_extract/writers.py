@@ -1,18 +1,24 @@
 """Output stage: results written so that an interrupted run leaves a valid file.
 
-Every format is appended to, one write and one fsync per document, so a run of any size
-costs the same per document and a killed run loses at most the document in flight:
+Every format is appended to and made durable in groups (group commit): records are
+buffered and written with one write loop and one fsync every `GROUP_RECORDS` documents,
+every `GROUP_SECONDS` seconds (the runner ticks even while no result arrives), and on
+close, so a run of any size costs the same per document and an fsync is no longer paid
+per document:
 
 - JSONL (the default) appends one whole line per document.
 - CSV appends the document's rows (the header is written when the file is created): one
   per event, or one trace row for a document that failed or had no events, so every
   document leaves a trace. Cells that a spreadsheet would run as a formula are quoted.
-- JSON keeps the array closed: each document overwrites the closing bracket with
-  `,<record>` and a new closing bracket, so the file parses after every document.
+- JSON keeps the array closed: each commit overwrites the closing bracket with
+  `,<records>` and a new closing bracket, so the file parses after every commit.
 
-Resuming reads back what is there: documents with an ok record are kept and skipped; error
-records and a torn last write are dropped (those documents run again), the kept part is
-rewritten atomically, and no document appears twice.
+Crash guarantee. A killed process loses at most the last, uncommitted group (at most
+`GROUP_RECORDS` documents and `GROUP_SECONDS` seconds of results; with the cache on they
+come back from it on resume, without a model call). A kill during a commit can leave a
+torn last record only. Resuming reads back what is there: documents with an ok record are
+kept and skipped; error records and a torn last write are dropped (those documents run
+again), the kept part is rewritten atomically, and no document appears twice.
 """
 
 from __future__ import annotations
@@ -21,10 +27,8 @@ import csv
 import inspect
 import io
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -33,63 +37,24 @@ from pydantic import ValidationError
 
 from llm_extract import registry
 from llm_extract.acled import ACLED_COLUMNS, doc_id_of, document_rows
+from llm_extract.durable import GROUP_RECORDS, GROUP_SECONDS, DurableFile, atomic_write_text
 from llm_extract.models import ExtractionResult
-from llm_extract.output_guard import FORMATS, OutputFormat, infer_format, new_file_mode
+from llm_extract.output_guard import FORMATS, OutputFormat, infer_format
 from llm_extract.result_writer import ResultWriter as ResultWriter  # re-exported
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "OutputFormat", "atomic_write_text", "open_writer"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "GROUP_RECORDS",
+    "GROUP_SECONDS",
+    "DurableFile",
+    "OutputFormat",
+    "atomic_write_text",
+    "open_writer",
+]
 
 # ACLED's columns, then the trace: which document, and whether it gave events or failed.
 CSV_COLUMNS: tuple[str, ...] = (*ACLED_COLUMNS, "doc_id", "status", "error")
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace `path` with `text` so readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = new_file_mode(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)  # mkstemp makes 0600; outputs follow the umask like the run log
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-class DurableFile:
-    """A file that starts as `initial` (written atomically) and then only grows at its end.
-
-    Each change is one unbuffered write loop and an fsync (a text wrapper would split long
-    records into several writes), so a killed process leaves whole records only.
-    """
-
-    def __init__(self, path: Path, initial: str) -> None:
-        atomic_write_text(path, initial)
-        self._fd: int | None = os.open(path, os.O_WRONLY)
-        self.size = len(initial.encode("utf-8"))
-
-    def replace_tail(self, drop: int, text: str) -> None:
-        """Overwrite the last `drop` bytes with `text` (which is never shorter)."""
-        assert self._fd is not None, "file is closed"
-        data = memoryview(text.encode("utf-8"))
-        offset = self.size - drop
-        while data:
-            written = os.pwrite(self._fd, data, offset)
-            data, offset = data[written:], offset + written
-        os.fsync(self._fd)
-        self.size = offset
-
-    def append(self, text: str) -> None:
-        self.replace_tail(0, text)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
 
 
 def _parse_result(line: str) -> ExtractionResult | None:
@@ -148,6 +113,11 @@ class JsonlWriter(ResultWriter):
             out.flush()
             return
         self._file.append(line)
+        self._written()
+
+    def _flush(self) -> None:
+        if self._file is not None:
+            self._file.commit()
 
     def close(self) -> None:
         if self._file is not None:
@@ -212,6 +182,12 @@ class JsonWriter(ResultWriter):
         else:
             self._file.replace_tail(len(self._CLOSE), ",\n" + item + self._CLOSE)
         self._count += 1
+        if self._file is not None:
+            self._written()
+
+    def _flush(self) -> None:
+        if self._file is not None:
+            self._file.commit()
 
     def close(self) -> None:
         if self._file is not None:
@@ -333,11 +309,16 @@ class CsvWriter(ResultWriter):
         rows = result_rows(result, self.extra_columns)
         if self._file is not None:
             self._file.append(_csv_text(rows, header=False, columns=self.columns))
+            self._written()
             return
         out = self._stream or sys.stdout
         out.write(_csv_text(rows, header=not self._header_done, columns=self.columns))
         out.flush()
         self._header_done = True
+
+    def _flush(self) -> None:
+        if self._file is not None:
+            self._file.commit()
 
     def close(self) -> None:
         if self._file is not None:

@@ -45,14 +45,22 @@ def test_report_renders_the_figures_it_was_given() -> None:
 
 def test_report_sets_this_runs_figure_beside_the_recorded_before_figure() -> None:
     results = Results(describe())
-    results.figures["concurrency"] = concurrency.ConcurrencyFigures(
-        n=32, latency_s=0.05, concurrency=16, wall_s=0.2, ideal_s=0.1, efficiency=0.5, ok=32
-    )
+    cli = concurrency.Lane("cli", n=32, latency_s=0.05, concurrency=16, wall_s=0.2, ok=32)
+    bare = concurrency.Lane("bare", n=32, latency_s=0.05, concurrency=16, wall_s=0.125, ok=32)
+    results.figures["concurrency"] = concurrency.ConcurrencyFigures([concurrency.Case(cli, bare)])
     text = render(results, QUICK, "python -m bench --quick", 1.0)
     before = f"{BEFORE.concurrency_efficiency:.2f}"
-    assert f"| 2 | concurrency efficiency | {before} | 0.50 |" in text
+    # efficiency 0.1/0.2 = 0.50 for the CLI, 0.80 for bare: 0.62 of bare's
+    assert f"| 2 | concurrency efficiency | {before} | 0.50 (`llm-extract run`, C=16; 0.62" in text
     assert "| 1 | per-document overhead |" in text and "| not run |" in text
-    assert "Benchmark 2, 0.50 against 0.9" in text  # an unmet target is explained
+    assert "Benchmark 2, L=50 ms, C=16, efficiency: 0.62 of a bare client's against 0.9" in text
+
+
+def test_concurrency_bench_runs_the_cli_and_the_bare_client() -> None:
+    figures = concurrency.run(n=6, cases=((0.0, 3),), reps=1)
+    (case,) = figures.cases
+    assert case.cli.ok == 6 and case.bare.ok == 6
+    assert _finite(case.cli.wall_s, case.bare.wall_s, case.vs_bare)
 
 
 def test_writers_benchmark_runs_every_format_and_renders() -> None:

@@ -113,6 +113,7 @@ def test_errors_are_never_cached(tmp_path: Path) -> None:
 def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
     cache = ResultCache(tmp_path)
     assert cache.set("k", ok_result())
+    assert cache.flush()  # on disk, where the corruption below happens
     inner = cache._open()
     assert inner is not None
     inner.set("k", "{not json")

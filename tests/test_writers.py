@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -154,12 +155,13 @@ def test_jsonl_without_resume_starts_a_fresh_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "jsonl"])
-def test_file_is_valid_after_every_document(tmp_path: Path, fmt: str) -> None:
+def test_file_is_valid_after_every_commit(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"run.{fmt}"
     doc = sample_document()
     with open_writer(out, fmt) as writer:
         for n in range(1, 4):
             writer.write(ok(f"d{n}", doc.model_copy(update={"doc_id": f"d{n}"})))
+            writer.commit()
             text = out.read_text(encoding="utf-8")
             if fmt == "json":
                 assert [r["doc_id"] for r in json.loads(text)] == [f"d{i}" for i in range(1, n + 1)]
@@ -203,16 +205,16 @@ def test_documents_are_appended_not_the_file_rewritten(
     tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Per-document cost must not grow with the run: the file is written whole only at open."""
-    import llm_extract.writers as writers
+    import llm_extract.durable as durable
 
     calls: list[Path] = []
-    real = writers.atomic_write_text
+    real = durable.atomic_write_text
 
     def counted(path: Path, text: str) -> None:
         calls.append(path)
         real(path, text)
 
-    monkeypatch.setattr(writers, "atomic_write_text", counted)
+    monkeypatch.setattr(durable, "atomic_write_text", counted)
     out = tmp_path / f"run.{fmt}"
     doc = sample_document()
     with open_writer(out, fmt) as writer:
@@ -273,3 +275,64 @@ def test_stdout_csv_streams_header_once(tmp_path: Path) -> None:
     with open_writer(None, "json", stream=empty):
         pass
     assert json.loads(empty.getvalue()) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "jsonl"])
+def test_records_are_committed_in_groups(tmp_path: Path, fmt: str) -> None:
+    """A group is made durable (one fsync) when full, when old, and on close; records of
+    a group not yet committed are not in the file, and what is there always parses."""
+
+    def ids(text: str) -> list[str]:
+        if fmt == "json":
+            return [r["doc_id"] for r in json.loads(text)]
+        if fmt == "csv":
+            return [r["doc_id"] for r in csv.DictReader(text.splitlines())]
+        return [json.loads(x)["doc_id"] for x in text.splitlines()]
+
+    out = tmp_path / f"run.{fmt}"
+    doc = sample_document()
+    fsyncs: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        fsyncs.append(fd)
+        real_fsync(fd)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "fsync", counting_fsync)
+        writer = open_writer(out, fmt)
+        writer.group_records, writer.group_seconds = 3, 3600.0
+        created = len(fsyncs)  # the atomic creation of the empty file
+        for n in range(1, 8):
+            writer.write(ok(f"d{n}", doc.model_copy(update={"doc_id": f"d{n}"})))
+            committed = [f"d{i}" for i in range(1, (n // 3) * 3 + 1)]
+            assert ids(out.read_text(encoding="utf-8")) == committed
+        assert len(fsyncs) - created == 2  # two full groups, one fsync each
+        writer.group_seconds = 0.0  # the oldest buffered record is now overdue
+        writer.commit_due()
+        assert len(ids(out.read_text(encoding="utf-8"))) == 7
+        writer.write(ok("d8", doc.model_copy(update={"doc_id": "d8"})))  # overdue at once
+        assert len(ids(out.read_text(encoding="utf-8"))) == 8
+        writer.group_seconds = 3600.0
+        writer.write(ok("d9", doc.model_copy(update={"doc_id": "d9"})))
+        writer.close()
+    assert ids(out.read_text(encoding="utf-8")) == [f"d{i}" for i in range(1, 10)]
+
+
+def test_a_failed_commit_is_retried_without_duplicating(tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    writer = open_writer(out, "jsonl")
+    writer.write(ok("a"))
+    real_fsync = os.fsync
+    with pytest.MonkeyPatch.context() as mp:
+
+        def full_disk(fd: int) -> None:
+            raise OSError(28, "No space left on device")
+
+        mp.setattr(os, "fsync", full_disk)
+        with pytest.raises(OSError):
+            writer.commit()
+    assert os.fsync is real_fsync
+    writer.write(ok("b"))
+    writer.close()
+    assert [json.loads(x)["doc_id"] for x in out.read_text().splitlines()] == ["a", "b"]

@@ -29,6 +29,8 @@ from llm_extract.backends.calls import (
     short_error,
     usage_of,
 )
+from llm_extract.backends.lean import AVAILABLE as LEAN_AVAILABLE
+from llm_extract.backends.lean import LeanChat
 from llm_extract.backends.probe import probe_with_retries
 from llm_extract.backends.profile import Profile
 from llm_extract.context import DocContext
@@ -92,6 +94,8 @@ class ChatBackend(Generator):
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self.on_call: CallObserver | None = None
         """Sees every request when no document context names an observer (tests, tools)."""
+        self._lean = LeanChat(profile.modes[self.mode]) if LEAN_AVAILABLE else None
+        """Sends requests without instructor's per-call machinery (same bytes, same result)."""
         self.http_transport: httpx.AsyncBaseTransport | None = None
         """Replaces the network under the client (the Batch API engine answers from files)."""
         if profile.needs_key:  # a missing key is one configuration error, before any document
@@ -180,10 +184,12 @@ class ChatBackend(Generator):
         chat completion (not JSON, no choices) is a server error, never a re-ask.
         """
         client = self.client
+        if self._lean is not None:  # instructor's request and parser, not its per-call cost
+            sending = self._lean.create_with_completion(client.client, kwargs)
+        else:
+            sending = client.chat.completions.create_with_completion(**kwargs)
         try:
-            value, completion = await asyncio.wait_for(
-                client.chat.completions.create_with_completion(**kwargs), timeout=self.timeout
-            )
+            value, completion = await asyncio.wait_for(sending, timeout=self.timeout)
         except asyncio.TimeoutError as exc:
             url = f"{self.base_url or ''}/chat/completions"
             raise openai.APITimeoutError(request=httpx.Request("POST", url)) from exc
