@@ -30,7 +30,7 @@ from llm_extract.backends.calls import (
     usage_of,
 )
 from llm_extract.backends.lean import AVAILABLE as LEAN_AVAILABLE
-from llm_extract.backends.lean import LeanChat
+from llm_extract.backends.lean import lean_chat
 from llm_extract.backends.probe import probe_with_retries
 from llm_extract.backends.profile import Profile
 from llm_extract.context import DocContext
@@ -94,7 +94,7 @@ class ChatBackend(Generator):
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self.on_call: CallObserver | None = None
         """Sees every request when no document context names an observer (tests, tools)."""
-        self._lean = LeanChat(profile.modes[self.mode]) if LEAN_AVAILABLE else None
+        self._lean = lean_chat(profile.modes[self.mode]) if LEAN_AVAILABLE else None
         """Sends requests without instructor's per-call machinery (same bytes, same result)."""
         self.http_transport: httpx.AsyncBaseTransport | None = None
         """Replaces the network under the client (the Batch API engine answers from files)."""

@@ -228,3 +228,12 @@ def _listed(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_listed(v) for v in value]
     return value
+
+
+def lean_chat(mode: instructor.Mode) -> LeanChat | None:
+    """A `LeanChat` for `mode`, or None (the standard path) if instructor has no OpenAI
+    handler registered for it (e.g. a plugin profile's mode)."""
+    try:
+        return LeanChat(mode)
+    except Exception:  # instructor's registry raises its own error types
+        return None
