@@ -24,7 +24,7 @@ from llm_extract.normalize import (
     normalize_location,
     set_gazetteer,
 )
-from llm_extract.normalize.locations import _ascii_key
+from llm_extract.normalize.world import _ascii_key
 from llm_extract.rules.actors import scan_actors
 from llm_extract.rules.places import best_place, scan_places
 

@@ -26,6 +26,7 @@ from llm_extract.normalize.locations import (
     is_common_word,
     normalize_location,
     set_gazetteer,
+    shipped_gazetteer,
 )
 from llm_extract.normalize.text import fold, fold_with_map, name_key
 
@@ -51,5 +52,6 @@ __all__ = [
     "parse_count",
     "resolve_date",
     "set_gazetteer",
+    "shipped_gazetteer",
     "victim_groups",
 ]
