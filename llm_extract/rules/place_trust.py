@@ -1,4 +1,4 @@
-"""When a capitalised name counts as a place: the checks on GeoNames' world layer.
+"""Place mentions, and when a capitalised name counts as a place (the world layer's checks).
 
 The hand-made gazetteer is trusted wherever its names appear. The world layer (80,000
 GeoNames towns) names too many English words and people ("Police" in Poland, "Reading",
@@ -9,10 +9,12 @@ counts as a place, from the words around it ("in X", "the town of X", "X said").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
 
 from llm_extract.normalize import WORLD, Gazetteer, Place, is_common_word, name_key
 from llm_extract.normalize.world import WORLD_LARGE
+from llm_extract.rules.actors import countries_named
 
 
 def wordset(words: str) -> frozenset[str]:
@@ -183,3 +185,51 @@ RELATIVE_BEFORE = re.compile(
     r"(?:\w+\s+)?(?:of|from)|away\s+from|outside\s+of|borders?\s+(?:with|of))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+
+
+_RANK = {"village": 0, "town": 0, "city": 0, "place": 0, "region": 1, "admin1": 2, "country": 3}
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a sentence: surface form, offsets and gazetteer entry (if known)."""
+
+    surface: str
+    start: int
+    end: int
+    place: Place | None
+    phrase: bool
+    """Found by a place phrase ("the town of X") rather than by the gazetteer alone."""
+    admin: bool = False
+    """The sentence calls it a province ("Idlib province", "the province of Latakia")."""
+    relative: bool = False
+    """Named only as a reference point ("north of Latakia", "50 km from Aleppo")."""
+    region: bool = False
+    """An unknown place the parse calls a region (a LOC entity: "the Sinai Peninsula")."""
+    entity: bool = False
+    """Found only as a named entity of the parse."""
+
+    @property
+    def rank(self) -> int:
+        """0 for towns and villages up to 3 for countries; unknown phrases count as towns."""
+        if self.admin:
+            return 2
+        if self.relative or self.region:
+            return 1
+        if self.place is None:
+            return 0
+        return _RANK.get(self.place.kind, 0)
+
+
+_DIRECTIONS = frozenset(
+    f"{d}{end}"
+    for d in ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+    for end in ("ern", "")
+) | {"central", "upper", "lower"}
+
+
+def not_a_name(surface: str) -> bool:
+    """An unknown phrase that is a direction or a nationality word ("in the Southern parts",
+    "near the Jordanian city of Karak"), not a place's name."""
+    first = surface.split()[0]
+    return surface.casefold() in _DIRECTIONS or bool(countries_named(first))

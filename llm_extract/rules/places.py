@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from llm_extract.normalize import WORLD, Gazetteer, Place, find_place
 from llm_extract.normalize.layered import resolve
 from llm_extract.rules.actors import countries_named
+from llm_extract.rules.place_entities import entity_places, placed_in
 from llm_extract.rules.place_trust import (
     KIND_WORDS,
     RELATIVE_BEFORE,
+    PlaceMention,
     Verdict,
     bare_name,
+    not_a_name,
     plausible,
     whole_name,
     world_verdict,
 )
+from llm_extract.text import Parsed, parse_sentence
+
+__all__ = ["PlaceMention", "best_place", "province_in", "scan_places"]
 
 _NAME = r"(?:(?:al|el|an|ad|as|ar|ash|at|az)-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
 _CONNECT = r"(?:\s+(?:al-|el-|an-|ad-|as-|ar-|ash-|at-|az-|de\s+|del\s+|ez-|es-|bin\s+|ibn\s+)?)"
@@ -51,34 +57,6 @@ _PHRASES = (
         rf"(?P<p>{_NAME}(?:{_CONNECT}{_NAME}){{0,3}})"
     ),
 )
-_RANK = {"village": 0, "town": 0, "city": 0, "place": 0, "region": 1, "admin1": 2, "country": 3}
-
-
-@dataclass(frozen=True)
-class PlaceMention:
-    """A place named in a sentence: surface form, offsets and gazetteer entry (if known)."""
-
-    surface: str
-    start: int
-    end: int
-    place: Place | None
-    phrase: bool
-    """Found by a place phrase ("the town of X") rather than by the gazetteer alone."""
-    admin: bool = False
-    """The sentence calls it a province ("Idlib province", "the province of Latakia")."""
-    relative: bool = False
-    """Named only as a reference point ("north of Latakia", "50 km from Aleppo")."""
-
-    @property
-    def rank(self) -> int:
-        """0 for towns and villages up to 3 for countries; unknown phrases count as towns."""
-        if self.admin:
-            return 2
-        if self.relative:
-            return 1
-        if self.place is None:
-            return 0
-        return _RANK.get(self.place.kind, 0)
 
 
 def _lookup(surface: str, g: Gazetteer, countries: Collection[str] | None = None) -> Place | None:
@@ -164,12 +142,14 @@ def scan_places(
     exclude: list[tuple[int, int]] | None = None,
     countries: Collection[str] = (),
     gazetteer: Gazetteer | None = None,
+    parsed: Parsed | None = None,
 ) -> list[PlaceMention]:
     """Places a sentence names, in order; spans in `exclude` (actor names) are skipped.
 
     `countries` (the article's country, say) count as named in the sentence: they pick
     among same-named places and let small world-layer towns of those countries count.
-    `gazetteer` None: the process's choice (`normalize.get_gazetteer`).
+    `gazetteer` None: the process's choice (`normalize.get_gazetteer`). `parsed` is the
+    sentence's parse; None: the text layer's (its article's parse when it has one).
     """
     g = resolve(gazetteer)
     taken = list(exclude or [])
@@ -205,11 +185,15 @@ def scan_places(
                     verdict is Verdict.IF_COUNTRY and place.country not in named
                 ):
                     place = None  # still a place phrase, but not that town
+            if place is None and not_a_name(surface):
+                continue
             found.append(PlaceMention(surface, start, end, place, True))
+    p = parsed if parsed is not None else parse_sentence(sentence)
+    if p.sentence.text == sentence:
+        found += entity_places(p, taken, found, named, g)
     kept = [f for f in found if not any(f.start < e and s < f.end for s, e in taken)]
-    return _reference_points(
-        sentence, sorted((_with_admin(sentence, f, g) for f in kept), key=lambda f: f.start)
-    )
+    ordered = sorted((_with_admin(sentence, f, g) for f in kept), key=lambda f: f.start)
+    return placed_in(sentence, _reference_points(sentence, ordered))
 
 
 _NEAR_PREVIOUS = re.compile(

@@ -14,6 +14,7 @@ parse an article once.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -164,8 +165,25 @@ def parse_many(texts: Iterable[str], language: Language | None = None) -> list[l
 
 @lru_cache(maxsize=16)
 def _parse_cached(text: str, language: Language) -> tuple[Parsed, ...]:
-    found = parse_many([text], language)
-    return tuple(found[0]) if found else ()
+    parsed = parse_many([text], language)
+    found = tuple(parsed[0]) if parsed else ()
+    _remember(found, language)
+    return found
+
+
+RECENT_SENTENCES = 4096
+"""Sentences of recently parsed articles kept by text, so a rule handed a bare sentence
+of an article reads the article's parse instead of parsing it again."""
+_recent: dict[tuple[str, str], Parsed] = {}
+_recent_lock = threading.Lock()
+
+
+def _remember(found: Iterable[Parsed], language: Language) -> None:
+    with _recent_lock:
+        for p in found:
+            _recent[(language.pipeline, p.sentence.text)] = p
+        while len(_recent) > RECENT_SENTENCES:
+            del _recent[next(iter(_recent))]
 
 
 def parse(text: str, language: Language | None = None) -> list[Parsed]:
@@ -180,9 +198,12 @@ def _parse_one(text: str, language: Language) -> Parsed:
 
 
 def parse_sentence(text: str, language: Language | None = None) -> Parsed:
-    """`text` parsed whole as one sentence, offsets relative to it (for rules called on a
-    bare sentence rather than an article)."""
-    return _parse_one(text, language or english())
+    """`text` parsed as one sentence, offsets relative to it (for rules called on a bare
+    sentence rather than an article): the parse of a recently parsed article's sentence
+    when `text` is one, else `text` parsed on its own."""
+    lang = language or english()
+    found = _recent.get((lang.pipeline, text))
+    return found if found is not None else _parse_one(text, lang)
 
 
 def split_sentences(text: str, language: Language | None = None) -> list[Sentence]:
