@@ -136,7 +136,8 @@ def test_syria_specific_generic_phrases_do_not_leak_into_other_countries() -> No
     assert canonical_actor("rebels") is None  # no country is better than a wrong one
     assert canonical_actor("the army") is None
     assert canonical_actor("rebels", country="Syria") == "Syrian rebel groups"
-    assert canonical_actor("rebels", country="Colombia") is None
+    # elsewhere no listed group claims the word: the country's unidentified armed group
+    assert canonical_actor("rebels", country="Colombia") == "Unidentified Armed Group (Colombia)"
     assert canonical_actor("regime forces", country="Syria") == "Military Forces of Syria"
 
 
