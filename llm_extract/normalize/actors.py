@@ -324,16 +324,23 @@ def _leading_acronym(name: str, country: str | None) -> ActorInfo | None:
     return entry.info(country) if entry is not None else None
 
 
-def _fuzzy(candidates: list[str], country: str | None) -> ActorInfo | None:
+@lru_cache(maxsize=64)
+def _fuzzy_choices(where: str | None) -> tuple[dict[str, _Entry], list[str]]:
+    """The names a fuzzy match may land on for events in `where`, built once per country."""
     table = _table()
     choices = dict(table.by_key)
-    where = country if country is not None else table.default_context
     for key, entries in table.by_context_key.items():
         for entry in entries:
             if where in entry.context_countries:
                 choices.setdefault(key, entry)
                 break
-    keys = list(choices)
+    return choices, list(choices)
+
+
+def _fuzzy(candidates: list[str], country: str | None) -> ActorInfo | None:
+    table = _table()
+    where = country if country is not None else table.default_context
+    choices, keys = _fuzzy_choices(where)
     for candidate in candidates:
         key = name_key(candidate)
         if len(key) < 5:

@@ -31,6 +31,10 @@ def _actor_names() -> frozenset[str]:
     )
 
 
+MEMO = 50_000
+"""Lookups a `LayeredGazetteer` remembers before it starts again."""
+
+
 class LayeredGazetteer:
     """The hand-made gazetteer first, the world layer for everything it does not know.
 
@@ -48,9 +52,24 @@ class LayeredGazetteer:
         self.curated = curated if curated is not None else JsonGazetteer()
         self.world = world if world is not None else WorldGazetteer()
         self._admin1: dict[tuple[str | None, str], str] = {}
+        self._memo: dict[tuple[str, frozenset[str]], tuple[Place | None]] = {}
 
     def lookup(self, name: str, countries: Collection[str] | None = None) -> Place | None:
-        """The hand-made entry if there is one, else the world layer's best match."""
+        """The hand-made entry if there is one, else the world layer's best match.
+
+        Answers are remembered (up to `MEMO` names): the rules ask for the same names
+        sentence after sentence, and a miss costs a fuzzy match over the hand-made table."""
+        key = (name, frozenset(countries or ()))
+        hit = self._memo.get(key)  # one get: another thread may clear the memo meanwhile
+        if hit is not None:
+            return hit[0]
+        if len(self._memo) >= MEMO:
+            self._memo.clear()
+        found = self._lookup(name, countries)
+        self._memo[key] = (found,)
+        return found
+
+    def _lookup(self, name: str, countries: Collection[str] | None) -> Place | None:
         place = self.curated.lookup(name)
         if place is not None:
             return place

@@ -88,19 +88,28 @@ def _is_place(sentence: str, start: int, surface: str) -> bool:
     return place is not None and place.source != WORLD
 
 
+@lru_cache(maxsize=2048)
+def _spans(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where the table's names and patterns match, longest first where they overlap.
+
+    Cached: the rules scan each sentence once without and once with the article's
+    country, and the match does not depend on the country."""
+    found = [(m.start(), m.end()) for regex in _regexes() for m in regex.finditer(sentence)]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda se: (se[0] - se[1], se[0])):
+        if all(end <= s or start >= e for s, e in kept):
+            kept.append((start, end))
+    return tuple(sorted(kept))
+
+
 def scan_actors(sentence: str, *, country: str | None = None) -> list[ActorMention]:
     """Every actor mention in `sentence`, left to right, longest match where they overlap.
 
     `country` is the country the events happen in: it resolves generic mentions ("the
     army", "protesters") and makes state forces abroad external forces.
     """
-    found = [(m.start(), m.end()) for regex in _regexes() for m in regex.finditer(sentence)]
-    kept: list[tuple[int, int]] = []
-    for start, end in sorted(found, key=lambda se: (se[0] - se[1], se[0])):
-        if all(end <= s or start >= e for s, e in kept):
-            kept.append((start, end))
     out: list[ActorMention] = []
-    for start, end in sorted(kept):
+    for start, end in _spans(sentence):
         surface = sentence[start:end]
         if _is_place(sentence, start, surface):
             continue

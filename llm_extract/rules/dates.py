@@ -14,6 +14,7 @@ the reporting clause ("Gunmen killed five people on Monday, police said") is the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -85,8 +86,11 @@ def _reported(sentence: str, start: int, end: int) -> bool:
     return bool(_SENTENCE_START.match(sentence[:start]) and _LEADING_REPORT.match(sentence[end:]))
 
 
-def _phrases(sentence: str) -> list[tuple[str, bool]]:
-    """Every pattern's first event date and first reporting date, most specific first."""
+@lru_cache(maxsize=1024)
+def _phrases(sentence: str) -> tuple[tuple[str, bool], ...]:
+    """Every pattern's first event date and first reporting date, most specific first.
+
+    Cached: the rules ask each sentence for its event date and its report's date."""
     out: list[tuple[str, bool]] = []
     for regex in _PATTERNS:
         kinds: set[bool] = set()
@@ -95,7 +99,7 @@ def _phrases(sentence: str) -> list[tuple[str, bool]]:
             if reported not in kinds:
                 kinds.add(reported)
                 out.append((m.group(0).strip(), reported))
-    return out
+    return tuple(out)
 
 
 def find_date_phrase(sentence: str) -> str | None:

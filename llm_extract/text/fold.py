@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters replaced before anything else; everything not listed folds by NFKD + casefold.
 _CHAR_MAP: dict[str, str] = {
@@ -97,9 +98,13 @@ def fold(text: str) -> str:
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A lookup key for names: folded, possessive 's and punctuation dropped, hyphens and
-    spaces unified, a leading "the" removed ("The al-Nusra Front" -> "al nusra front")."""
+    spaces unified, a leading "the" removed ("The al-Nusra Front" -> "al nusra front").
+
+    Cached: the rules key the same few thousand surface names over and over, and the
+    fold is a per-character loop."""
     folded = fold(text)
     folded = re.sub(r"'s\b", "", folded)
     folded = folded.replace("'", "")
