@@ -26,6 +26,7 @@ NAMES = (
     "recorded",
     "quality",
     "muc4",
+    "rules_speed",
     "peer",
 )
 

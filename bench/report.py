@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, memory, muc4, overhead, peer, quality, recorded, warm_cache, writers
+from bench import (
+    concurrency,
+    memory,
+    muc4,
+    overhead,
+    peer,
+    quality,
+    recorded,
+    rules_speed,
+    warm_cache,
+    writers,
+)
 from bench.concurrency import CASES as CONCURRENCY_CASES
 from bench.history import BEFORE, BEFORE_COMMIT, BEFORE_DATE, COMMITS, FIXES
 from bench.machine import Machine, describe
@@ -84,6 +95,8 @@ def run_all(plan: Plan, names: set[str], log: Callable[[str], None] = print) -> 
         _attempt(results, "quality_invented", log, quality.measure_invented)
     if "muc4" in names:
         _attempt(results, "muc4", log, muc4.measure)
+    if "rules_speed" in names:
+        _attempt(results, "rules_speed", log, rules_speed.run)
     if "peer" in names:
         _attempt(results, "peer", log, lambda: peer.run(p.peer_n, p.concurrency))
     return results
@@ -113,6 +126,7 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
         "",
         *([*quality.render_real(fig["quality_real"]), ""] if fig.get("quality_real") else []),
         *([*muc4.render(fig["muc4"]), ""] if fig.get("muc4") else []),
+        *([*rules_speed.render(fig["rules_speed"]), ""] if fig.get("rules_speed") else []),
         "## Machine",
         "",
         f"- CPU: {m.cpu}, nproc {m.nproc}",
