@@ -137,6 +137,8 @@ def _specific(
         if is_role(sentence, start, end) or (parsed is not None and vetoed(parsed, start)):
             continue
         if sub in _PROTEST_FAMILY:
+            if parsed is not None and _attacked(parsed, start, end):
+                continue  # "the bombing of the election rally": the rally is the target
             sub = _protest_type(sentence) if sub is S.PEACEFUL_PROTEST else sub
         elif sub is S.ARRESTS and protest:
             continue  # arrests at a protest are the police's intervention in it
@@ -206,6 +208,20 @@ def _has_object(sentence: str, start: int, end: int, places: list[PlaceMention])
             start - _OBJECT_WINDOW <= p.start < start for p in places
         )
     return False
+
+
+def _attacked(parsed: Parsed, start: int, end: int) -> bool:
+    """A gathering that is the object of an attack ("the bombing of a rally", "an attack
+    on protesters"): ACLED codes the attack, the gathering is its target."""
+    token = head_of(parsed, start, end)
+    if token is None or token.dep_ != "pobj":
+        return False
+    prep = token.head
+    act = prep.head
+    words = lexicon().raw["lemmas"]
+    acts = {*words["strike"]["NOUN"], *words["harm"]["NOUN"], *words["strike"]["VERB"]}
+    acts |= set(words["harm"]["VERB"])
+    return str(prep.lemma_) in ("of", "on", "against") and str(act.lemma_).casefold() in acts
 
 
 def _takes_no_territory(parsed: Parsed, start: int, end: int) -> bool:

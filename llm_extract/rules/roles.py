@@ -154,9 +154,12 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
     if head is not noun and _is_verb(head):
         if noun.dep_ in ("nsubj", "csubj"):  # "four suicide bombers stormed a centre"
             head_agents, head_targets = _verb_roles(head)
-            agents.append(noun)
+            if _lemma(noun) in _attackers():
+                agents.append(noun)
             targets += [t for t in head_targets if t.dep_ != "nsubjpass"]
             agents += [a for a in head_agents if a is not noun]
+        elif noun.dep_ == "nsubjpass":  # "the kidnapping was planned and carried out by X"
+            agents += [a for v in (head, *head.conjuncts) for a in _by_agents(v)]
         elif noun.dep_ in ("dobj", "obj") and _lemma(head) in words.light_verbs:
             agents += _verb_roles(head)[0]
     if noun.dep_ == "pobj" and _lemma(head) in ("with", "in") and _is_verb(head.head):
@@ -166,6 +169,13 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
         elif _harm_verb(verb):  # "soldiers were killed in an ambush"
             targets += _victims(verb)
     return agents, targets
+
+
+@lru_cache(maxsize=1)
+def _attackers() -> frozenset[str]:
+    """Trigger nouns that name who attacks ("suicide bombers"), not the act."""
+    raw = lexicon().raw["lemmas"]
+    return frozenset(raw["attack_words"]["lemmas"]) | frozenset(raw["roles"]["attackers"])
 
 
 def _sources(parsed: Parsed) -> list[Token]:
