@@ -127,17 +127,17 @@ def _verb_roles(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
     for child in verb.children:
         if child.dep_ in ("advcl", "conj") and _harm_verb(child):
             targets += _victims(child)
-    if verb.dep_ in ("advcl", "conj") and _harm_verb(verb.head) and verb.head is not verb:
+    if verb.dep_ in ("advcl", "conj") and _harm_verb(verb.head) and verb.head.i != verb.i:
         targets += _victims(verb.head)
     own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
     head = verb.head
-    linked = verb.dep_ in _LINKED_CLAUSE and head is not verb and _is_verb(head)
+    linked = verb.dep_ in _LINKED_CLAUSE and head.i != verb.i and _is_verb(head)
     if not own_subject and linked and depth < 3:
         up_agents, up_targets = _verb_roles(head, depth + 1)
         agents += up_agents
         if verb.dep_ == "conj":  # "were attacked and killed": the same subject
             targets += [t for t in up_targets if t.dep_ == "nsubjpass"]
-    if verb.dep_ == "acl" and str(verb.tag_) == "VBG" and head is not verb:
+    if verb.dep_ == "acl" and str(verb.tag_) == "VBG" and head.i != verb.i:
         agents.append(head)  # "militants attacking the base"
     return agents, targets
 
@@ -151,13 +151,13 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
         if clause.dep_ == "relcl" and _harm_verb(clause):
             targets += _victims(clause)
     head = noun.head
-    if head is not noun and _is_verb(head):
+    if head.i != noun.i and _is_verb(head):
         if noun.dep_ in ("nsubj", "csubj"):  # "four suicide bombers stormed a centre"
             head_agents, head_targets = _verb_roles(head)
             if _lemma(noun) in _attackers():
                 agents.append(noun)
             targets += [t for t in head_targets if t.dep_ != "nsubjpass"]
-            agents += [a for a in head_agents if a is not noun]
+            agents += [a for a in head_agents if a.i != noun.i]
         elif noun.dep_ == "nsubjpass":  # "the kidnapping was planned and carried out by X"
             agents += [a for v in (head, *head.conjuncts) for a in _by_agents(v)]
         elif noun.dep_ in ("dobj", "obj") and _lemma(head) in words.light_verbs:
@@ -218,7 +218,7 @@ def _reporter(agent: Token) -> Token | None:
     if str(agent.pos_) != "PRON" or _lemma(agent) not in ("it", "they", "we"):
         return None
     clause = agent.head
-    while clause.dep_ in ("conj", "xcomp", "advcl") and clause.head is not clause:
+    while clause.dep_ in ("conj", "xcomp", "advcl") and clause.head.i != clause.i:
         clause = clause.head
     said = clause.head
     if clause.dep_ != "ccomp" or not _is_verb(said) or _lemma(said) not in _words().reporting:
@@ -235,10 +235,22 @@ def role_of(parsed: Parsed, roles: dict[int, int], start: int, end: int) -> int 
             return None
         if token.i in roles:
             return roles[token.i]
-        if token.dep_ == "pobj" and _lemma(token.head) == "of" and token.head.head is not token:
+        if token.dep_ == "pobj" and _lemma(token.head) == "of" and token.head.head.i != token.i:
             token = token.head.head  # "a convoy of troops"
-        elif token.dep_ in _NP_LINKS and token.head is not token:
+        elif token.dep_ in _NP_LINKS and token.head.i != token.i:
             token = token.head
         else:
             return None
     return None
+
+
+def in_clause(parsed: Parsed, trigger: tuple[int, int], words: tuple[int, int]) -> bool:
+    """Whether the words at `words` sit in the clause of the trigger at `trigger` (under
+    its verb, or the verb a trigger noun depends on), not in another sentence's worth of
+    text the parser joined to it."""
+    head = head_of(parsed, *trigger)
+    token = head_of(parsed, *words)
+    if head is None or token is None:
+        return False
+    clause = head if _is_verb(head) or head.head.i == head.i else head.head
+    return token.i == clause.i or clause in token.ancestors

@@ -16,7 +16,7 @@ from llm_extract.ontology import ActorType, SubEventType
 from llm_extract.rules.actors import ActorMention
 from llm_extract.rules.lexicon import lexicon
 from llm_extract.rules.places import PlaceMention
-from llm_extract.rules.roles import AGENT, read_roles, role_of
+from llm_extract.rules.roles import AGENT, in_clause, read_roles, role_of
 from llm_extract.text import Parsed
 
 S = SubEventType
@@ -120,6 +120,16 @@ def _role(
     return None
 
 
+def _agent_nearby(
+    parsed: Parsed | None, event: EventMention, m: ActorMention, graph: dict[int, int]
+) -> bool:
+    """The parse found the trigger's agent (not a name the rules know) and the mention sits
+    in the trigger's clause after it: it is the other side."""
+    if parsed is None or AGENT not in graph.values():
+        return False
+    return in_clause(parsed, (event.start, event.end), (m.start, m.end))
+
+
 def assign_roles(
     sentence: str, event: EventMention, mentions: list[ActorMention], parsed: Parsed | None = None
 ) -> None:
@@ -153,7 +163,7 @@ def assign_roles(
         if role is None:
             if prev_role and _COORD.fullmatch(pre):
                 role = prev_role
-            elif m.start >= event.end and (event.actor1 or AGENT in graph.values()):
+            elif m.start >= event.end and (event.actor1 or _agent_nearby(parsed, event, m, graph)):
                 role = 2
             else:
                 role = 1

@@ -131,7 +131,7 @@ def _verb_victims(parsed: Parsed, verb: Token, outcome: Outcome) -> Victims | No
     head = _governed(verb)
     shared = head is None and (head := _shared(verb)) is not None
     first = min([verb, *verb.conjuncts], key=lambda t: t.i)
-    if not shared and first is not verb and _lemma(first) in _words().verbs:
+    if not shared and first.i != verb.i and _lemma(first) in _words().verbs:
         shared = _governed(first) is None  # "killed and injured hundreds": the last verb
     if head is None:
         return None
@@ -183,9 +183,9 @@ def parse_victims(parsed: Parsed) -> list[Victims]:
         if found is not None:
             out.append(found)
     for outcome, verb, obj in outcome_complements(parsed):
-        if obj is verb:  # the complement hangs on the verb: "was shot dead", its subject
+        if obj.i == verb.i:  # the complement hangs on the verb: "was shot dead", its subject
             obj = next((c for c in verb.children if c.dep_ == "nsubjpass"), verb)
-        counted = _counted(parsed, obj) if obj is not verb else None
+        counted = _counted(parsed, obj) if obj.i != verb.i else None
         if counted is not None:
             out.append(Victims(Outcome(outcome), parsed.at(verb), *counted))
     return sorted(out, key=lambda v: v.start)
