@@ -7,6 +7,8 @@ through it:
 - the run's `CircuitBreaker` (stop sending once the server is gone or refuses us),
 - the document's `token_budget` (all requests of all strategies, re-asks included),
 - the run's `RateLimiter` (`--rpm`: at most N requests a minute, plus one burst),
+- the document's `deadline` (`document_timeout`: no request starts after it, and none
+  runs past it),
 
 and identical questions within one document are answered from its memo, not sent again.
 It also holds what the document cost (`spent`, `requests`) and who watches its requests
@@ -24,7 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from llm_extract.errors import ConfigurationError, RunAbortedError, TokenBudgetError
+from llm_extract.errors import (
+    ConfigurationError,
+    DeadlineError,
+    RunAbortedError,
+    TokenBudgetError,
+)
 from llm_extract.models import Usage
 from llm_extract.redact import redact
 from llm_extract.retry import api_error
@@ -130,6 +137,8 @@ class DocContext:
     limiter: RateLimiter | None = None
     breaker: CircuitBreaker | None = None
     where: str = "the model server"
+    deadline: float | None = None
+    """`time.monotonic()` by which the document must be done (None: no deadline)."""
     observer: CallObserver | None = None
     """Sees every request made for the document (e.g. the run log)."""
     spent: Usage = field(default_factory=Usage)
@@ -149,6 +158,19 @@ class DocContext:
             )
             error.usage = self.spent  # type: ignore[attr-defined]
             raise error
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            late = DeadlineError(
+                f"document deadline passed after {self.requests} request(s)",
+                attempts=max(1, self.requests),
+            )
+            late.usage = self.spent  # type: ignore[attr-defined]
+            raise late
+
+    def time_left(self, timeout: float) -> float:
+        """`timeout`, or less if the document's deadline comes sooner."""
+        if self.deadline is None:
+            return timeout
+        return max(0.0, min(timeout, self.deadline - time.monotonic()))
 
     async def before_request(self) -> None:
         """Check the breaker and the budget, then wait for the rate limiter."""

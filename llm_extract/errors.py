@@ -78,6 +78,16 @@ class TokenBudgetError(ValidationExhaustedError):
     stage = "budget"
 
 
+class DeadlineError(LLMExtractError):
+    """The document ran past its `document_timeout` (all requests together) before finishing."""
+
+    stage = "deadline"
+
+    def __init__(self, message: str, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
 class RunAbortedError(ConfigurationError):
     """The run stopped dispatching: the server is unreachable or refuses the credentials
     or the model (exit code 2). Documents not sent get an error record of this type."""

@@ -141,11 +141,16 @@ class Extractor:
         return DocContext(
             doc_id=article.doc_id if article else None,
             token_budget=self.settings.token_budget if article else None,
+            deadline=self._deadline() if article else None,
             limiter=self.rate_limiter,
             breaker=self.breaker,
             where=self.where,
             observer=self.runlog.observer if self.runlog is not None else None,
         )
+
+    def _deadline(self) -> float | None:
+        limit = self.settings.document_timeout
+        return time.monotonic() + limit if limit is not None else None
 
     @property
     def provenance(self) -> Provenance:

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     )
     retry_max_backoff: float = Field(20.0, ge=0, description="Longest single backoff (s).")
     token_budget: int | None = Field(None, description="Max tokens per document, all attempts.")
+    document_timeout: float | None = Field(
+        None, gt=0, description="Seconds one document may take, all its requests together."
+    )
     cache: bool = Field(True, description="Reuse results for unchanged inputs and settings.")
     cache_dir: Path | None = Field(
         None, description="Result cache folder (default: the user cache dir)."

@@ -10,19 +10,38 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llm_extract.aio import run_sync
+from llm_extract.article import Article
 from llm_extract.backends.chat import REASK
+from llm_extract.drafters.sentences import questions
 from llm_extract.extract import Extractor
+from llm_extract.models import ExtractionResult
 from llm_extract.runner import BatchRun
 from tests.conftest import SEEDS
 from tests.fake_server import FakeServer, settings_for
 
 SEED = SEEDS / "000_4c7802ff51b8819f.txt"
+
+
+def _article() -> Article:
+    return Article(doc_id="seed", text=SEED.read_text(encoding="utf-8"))
+
+
+def _seed_result(settings: Any) -> ExtractionResult:
+    """The seed through one extractor, an error as its record."""
+
+    async def go() -> ExtractionResult:
+        async with Extractor(settings) as extractor:
+            return await extractor.aextract_or_error(_article())
+
+    return run_sync(go())
 
 
 def _sentences_settings(server: FakeServer, tmp_path: Path, **overrides: Any) -> Any:
@@ -187,3 +206,37 @@ def test_missing_extra_error_is_exported() -> None:
 
     assert issubclass(llm_extract.MissingExtraError, llm_extract.ConfigurationError)
     assert "MissingExtraError" in llm_extract.__all__
+
+
+def test_document_timeout_holds_across_the_documents_requests(tmp_path: Path) -> None:
+    """Each question is quick, but together they outrun the document's deadline: no
+    request starts after it, and the error record says so with what was spent."""
+    text = SEED.read_text(encoding="utf-8")
+    _, asked = questions(text, None)  # also loads the text layer, so it is not timed below
+    with FakeServer(latency=0.5) as server:
+        result = _seed_result(_sentences_settings(server, tmp_path, document_timeout=2.0))
+    assert result.error is not None and result.error.stage == "deadline", result.error
+    sent = len(server.model_requests)
+    assert 1 <= sent < len(asked), f"{sent} of {len(asked)} questions sent in 2 s at 0.5 s each"
+    assert result.error.attempts == sent
+    assert result.usage.calls == sent
+
+
+def test_document_timeout_cuts_a_request_that_would_run_past_it(tmp_path: Path) -> None:
+    with FakeServer(latency=5.0) as server:
+        settings = settings_for(
+            server, tmp_path, strategy="single", cache=False, runlog=False,
+            document_timeout=0.5, timeout=60.0, retry_initial=0.0,
+        )  # fmt: skip
+
+        async def go() -> tuple[ExtractionResult, float]:
+            async with Extractor(settings) as extractor:
+                extractor._probed = True  # the probe is the run's request, not the document's
+                started = time.monotonic()
+                result = await extractor.aextract_or_error(_article())
+                return result, time.monotonic() - started
+
+        result, took = run_sync(go())
+    assert result.error is not None and result.error.stage == "deadline", result.error
+    assert took < 3.0, f"the document took {took:.1f} s with a 0.5 s deadline"
+    assert len(server.model_requests) == 1  # cut at the deadline, and not retried after it

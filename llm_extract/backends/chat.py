@@ -175,7 +175,9 @@ class ChatBackend(Generator):
             except Exception:  # an observer must never fail an extraction
                 logger.warning("on_call observer failed", exc_info=True)
 
-    async def _create(self, kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    async def _create(
+        self, kwargs: dict[str, Any], timeout: float | None = None
+    ) -> tuple[Any, Any]:
         """One request under a deadline for the whole exchange, not only between bytes.
 
         httpx's read timeout restarts with every byte, so a server trickling one byte
@@ -189,7 +191,9 @@ class ChatBackend(Generator):
         else:
             sending = client.chat.completions.create_with_completion(**kwargs)
         try:
-            value, completion = await asyncio.wait_for(sending, timeout=self.timeout)
+            value, completion = await asyncio.wait_for(
+                sending, timeout=self.timeout if timeout is None else timeout
+            )
         except asyncio.TimeoutError as exc:
             url = f"{self.base_url or ''}/chat/completions"
             raise openai.APITimeoutError(request=httpx.Request("POST", url)) from exc
@@ -202,6 +206,9 @@ class ChatBackend(Generator):
         if malformed is not None:
             raise malformed
         return value, completion
+
+    def _time_left(self, context: DocContext | None) -> float:
+        return context.time_left(self.timeout) if context is not None else self.timeout
 
     async def _call_once(
         self, kwargs: dict[str, Any], attempt: int, context: DocContext | None = None
@@ -220,11 +227,11 @@ class ChatBackend(Generator):
         slot = self._slot()
         try:
             if slot is None:
-                value, completion = await self._create(kwargs)
+                value, completion = await self._create(kwargs, self._time_left(context))
             else:
                 async with slot:
                     started = time.perf_counter()  # time the request, not the queue
-                    value, completion = await self._create(kwargs)
+                    value, completion = await self._create(kwargs, self._time_left(context))
         except Exception as exc:
             event.latency_s = time.perf_counter() - started
             transport = api_error(exc)

@@ -20,7 +20,7 @@ from llm_extract.chunking import (
     split_text,
 )
 from llm_extract.drafters.base import Drafter, DraftOutcome
-from llm_extract.errors import RunAbortedError, TokenBudgetError
+from llm_extract.errors import DeadlineError, RunAbortedError, TokenBudgetError
 
 if TYPE_CHECKING:
     from llm_extract.article import Article
@@ -65,7 +65,7 @@ class ChunkedDrafter(Drafter):
         for attempt in range(1, self.retries + 2):
             try:
                 return await self.inner.draft(part, context), None, attempt
-            except (RunAbortedError, TokenBudgetError):  # the document (or run) is over
+            except (RunAbortedError, TokenBudgetError, DeadlineError):  # the document is over
                 raise
             except Exception as exc:  # one failed chunk must not lose the others
                 error = exc
