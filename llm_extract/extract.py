@@ -84,8 +84,9 @@ class Extractor:
     failed ones included. Pass `cache=` / `runlog=` to share or replace them, and
     `drafter=` to draft your own way (it is chunked for long articles like the built-ins).
 
-    Each document gets a `DocContext` (token budget, memo of questions) sharing the
-    extractor's `rate_limiter` (None: no limit) and `breaker`: once the breaker trips
+    Each document gets a `DocContext` (token budget, deadline, memo of questions, what it
+    spent) sharing the extractor's `rate_limiter` (None: no limit), `breaker` and run log,
+    passed down through the drafter to every request: once the breaker trips
     (server gone, key or model refused) no request is sent and every further document
     fails at once with `RunAbortedError`.
     """
