@@ -82,7 +82,32 @@ def _last_ok(records: Iterable[tuple[ExtractionResult | None, str]]) -> dict[str
     return by_id
 
 
-class JsonlWriter(ResultWriter):
+class _StreamOrFileWriter(ResultWriter):
+    """The built-in formats: a `DurableFile` when given a path, else `stream` (stdout)."""
+
+    _file: DurableFile | None = None
+    _stream: IO[str] | None = None
+
+    def _emit(self, text: str) -> None:
+        out = self._stream or sys.stdout
+        out.write(text)
+        out.flush()
+
+    def _flush(self) -> None:
+        if self._file is not None:
+            self._file.commit()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        else:
+            self._close_stream()
+
+    def _close_stream(self) -> None:
+        """Finish stdout output (JSON closes its array, CSV prints a lone header)."""
+
+
+class JsonlWriter(_StreamOrFileWriter):
     """One `ExtractionResult` per line, appended and fsynced per document."""
 
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None):
@@ -108,20 +133,10 @@ class JsonlWriter(ResultWriter):
     def write(self, result: ExtractionResult) -> None:
         line = result.model_dump_json() + "\n"
         if self._file is None:
-            out = self._stream or sys.stdout
-            out.write(line)
-            out.flush()
+            self._emit(line)
             return
         self._file.append(line)
         self._written()
-
-    def _flush(self) -> None:
-        if self._file is not None:
-            self._file.commit()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
 
 
 def _ok_json_items(text: str) -> tuple[dict[str, str], int]:
@@ -149,7 +164,7 @@ def _ok_json_items(text: str) -> tuple[dict[str, str], int]:
     return _last_ok((r, r.model_dump_json() if r else "") for r in results), len(items)
 
 
-class JsonWriter(ResultWriter):
+class JsonWriter(_StreamOrFileWriter):
     """A JSON array of `ExtractionResult` objects that parses after every document."""
 
     _CLOSE = "\n]\n"
@@ -174,9 +189,7 @@ class JsonWriter(ResultWriter):
     def write(self, result: ExtractionResult) -> None:
         item = result.model_dump_json()
         if self._file is None:
-            out = self._stream or sys.stdout
-            out.write(("[\n" if self._count == 0 else ",\n") + item)
-            out.flush()
+            self._emit(("[\n" if self._count == 0 else ",\n") + item)
         elif self._count == 0:
             self._file.replace_tail(len("]\n"), item + self._CLOSE)
         else:
@@ -185,17 +198,8 @@ class JsonWriter(ResultWriter):
         if self._file is not None:
             self._written()
 
-    def _flush(self) -> None:
-        if self._file is not None:
-            self._file.commit()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            return
-        out = self._stream or sys.stdout
-        out.write(self._CLOSE if self._count else "[]\n")
-        out.flush()
+    def _close_stream(self) -> None:
+        self._emit(self._CLOSE if self._count else "[]\n")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -252,7 +256,7 @@ def _row_doc_id(row: dict[str, str]) -> str:
     return row["doc_id"] or doc_id_of(row["event_id_cnty"])
 
 
-class CsvWriter(ResultWriter):
+class CsvWriter(_StreamOrFileWriter):
     """ACLED-style CSV plus trace columns (`doc_id`, `status`, `error`): one row per
     event, one `no_events` or `error` row for a document without events.
 
@@ -311,22 +315,12 @@ class CsvWriter(ResultWriter):
             self._file.append(_csv_text(rows, header=False, columns=self.columns))
             self._written()
             return
-        out = self._stream or sys.stdout
-        out.write(_csv_text(rows, header=not self._header_done, columns=self.columns))
-        out.flush()
+        self._emit(_csv_text(rows, header=not self._header_done, columns=self.columns))
         self._header_done = True
 
-    def _flush(self) -> None:
-        if self._file is not None:
-            self._file.commit()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-        elif not self._header_done:
-            out = self._stream or sys.stdout
-            out.write(_csv_text([], header=True, columns=self.columns))
-            out.flush()
+    def _close_stream(self) -> None:
+        if not self._header_done:
+            self._emit(_csv_text([], header=True, columns=self.columns))
             self._header_done = True
 
 
