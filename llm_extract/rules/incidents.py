@@ -18,6 +18,7 @@ from llm_extract.normalize import fold, parse_count
 from llm_extract.ontology import EventType, event_type_of
 from llm_extract.rules.events import EventMention, precedence_rank
 from llm_extract.rules.places import PlaceMention
+from llm_extract.rules.sides import group_alike
 from llm_extract.text import Sentence
 
 
@@ -131,16 +132,8 @@ def _tolls_agree(a: Found, b: Found) -> bool:
 
 def merge_incidents(found: list[Found]) -> list[Found]:
     """One event per incident: the most informative mention, with every side's names."""
-    groups: list[list[Found]] = []
-    for f in found:
-        for group in groups:
-            if all(_same_incident(f, g) for g in group):
-                group.append(f)
-                break
-        else:
-            groups.append([f])
     out: list[Found] = []
-    for group in groups:
+    for group in group_alike(found, _same_incident):
         best = max(group, key=Found.score)
         best.event.sub_event_type = min(
             (g.event.sub_event_type for g in group), key=precedence_rank

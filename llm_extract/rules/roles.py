@@ -56,7 +56,8 @@ def _words() -> _Words:
     )
 
 
-def _lemma(token: Token) -> str:
+def lemma(token: Token) -> str:
+    """A token's lemma, casefolded: the form the lexicon's word lists use."""
     return str(token.lemma_).casefold()
 
 
@@ -85,7 +86,7 @@ def _prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
     return [
         obj
         for prep in token.children
-        if prep.dep_ == "prep" and _lemma(prep) in preps
+        if prep.dep_ == "prep" and lemma(prep) in preps
         for obj in prep.children
         if obj.dep_ == "pobj"
     ]
@@ -96,14 +97,14 @@ def _by_agents(token: Token) -> list[Token]:
     return [
         obj
         for by in token.children
-        if by.dep_ == "agent" or (by.dep_ == "prep" and _lemma(by) == "by")
+        if by.dep_ == "agent" or (by.dep_ == "prep" and lemma(by) == "by")
         for obj in by.children
         if obj.dep_ == "pobj"
     ]
 
 
 def _harm_verb(token: Token) -> bool:
-    return _is_verb(token) and _lemma(token) in _harm_lemmas()
+    return _is_verb(token) and lemma(token) in _harm_lemmas()
 
 
 @lru_cache(maxsize=1)
@@ -154,17 +155,17 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
     if head.i != noun.i and _is_verb(head):
         if noun.dep_ in ("nsubj", "csubj"):  # "four suicide bombers stormed a centre"
             head_agents, head_targets = _verb_roles(head)
-            if _lemma(noun) in _attackers():
+            if lemma(noun) in _attackers():
                 agents.append(noun)
             targets += [t for t in head_targets if t.dep_ != "nsubjpass"]
             agents += [a for a in head_agents if a.i != noun.i]
         elif noun.dep_ == "nsubjpass":  # "the kidnapping was planned and carried out by X"
             agents += [a for v in (head, *head.conjuncts) for a in _by_agents(v)]
-        elif noun.dep_ in ("dobj", "obj") and _lemma(head) in words.light_verbs:
+        elif noun.dep_ in ("dobj", "obj") and lemma(head) in words.light_verbs:
             agents += _verb_roles(head)[0]
-    if noun.dep_ == "pobj" and _lemma(head) in ("with", "in") and _is_verb(head.head):
+    if noun.dep_ == "pobj" and lemma(head) in ("with", "in") and _is_verb(head.head):
         verb = head.head
-        if _lemma(head) == "with":  # "responded with drone strikes"
+        if lemma(head) == "with":  # "responded with drone strikes"
             agents += _verb_roles(verb)[0]
         elif _harm_verb(verb):  # "soldiers were killed in an ambush"
             targets += _victims(verb)
@@ -183,10 +184,10 @@ def _sources(parsed: Parsed) -> list[Token]:
     reporting = _words().reporting
     out: list[Token] = []
     for token in parsed.span:
-        if _is_verb(token) and _lemma(token) in reporting:
+        if _is_verb(token) and lemma(token) in reporting:
             out += [c for c in token.children if c.dep_ == "nsubj"]
         to = token.head
-        if token.dep_ == "pobj" and _lemma(to) == "to" and _lemma(to.head) in _ACCORDING:
+        if token.dep_ == "pobj" and lemma(to) == "to" and lemma(to.head) in _ACCORDING:
             out.append(token)
     return _with_conjuncts(out)
 
@@ -215,13 +216,13 @@ def read_roles(parsed: Parsed, start: int, end: int) -> dict[int, int]:
 def _reporter(agent: Token) -> Token | None:
     """The subject of the reporting verb whose clause has `agent`, a pronoun, as subject:
     in "the army said it shot down ..." the army did it."""
-    if str(agent.pos_) != "PRON" or _lemma(agent) not in ("it", "they", "we"):
+    if str(agent.pos_) != "PRON" or lemma(agent) not in ("it", "they", "we"):
         return None
     clause = agent.head
     while clause.dep_ in ("conj", "xcomp", "advcl") and clause.head.i != clause.i:
         clause = clause.head
     said = clause.head
-    if clause.dep_ != "ccomp" or not _is_verb(said) or _lemma(said) not in _words().reporting:
+    if clause.dep_ != "ccomp" or not _is_verb(said) or lemma(said) not in _words().reporting:
         return None
     return next((c for c in said.children if c.dep_ == "nsubj"), None)
 
@@ -235,7 +236,7 @@ def role_of(parsed: Parsed, roles: dict[int, int], start: int, end: int) -> int 
             return None
         if token.i in roles:
             return roles[token.i]
-        if token.dep_ == "pobj" and _lemma(token.head) == "of" and token.head.head.i != token.i:
+        if token.dep_ == "pobj" and lemma(token.head) == "of" and token.head.head.i != token.i:
             token = token.head.head  # "a convoy of troops"
         elif token.dep_ in _NP_LINKS and token.head.i != token.i:
             token = token.head

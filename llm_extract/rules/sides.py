@@ -10,7 +10,9 @@ first in the lexicon's precedence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from llm_extract.ontology import ActorType, SubEventType
 from llm_extract.rules.actors import ActorMention
@@ -62,6 +64,8 @@ of troops was ambushed", "a patrol came under attack"), the other side of the ev
 _PROTEST_SIDES = frozenset({ActorType.PROTESTERS, ActorType.RIOTERS})
 _SPLIT = frozenset({S.ARMED_CLASH})
 _HELD_AFTER = re.compile(r"^[\s-]*(?:held|controlled|run|occupied)\b", re.IGNORECASE)
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -221,20 +225,26 @@ def _same_incident(a: EventMention, b: EventMention, places: list[PlaceMention])
     return not (names_a and names_b and names_a.isdisjoint(names_b))
 
 
+def group_alike(items: list[_T], same: Callable[[_T, _T], bool]) -> list[list[_T]]:
+    """Items in groups, in order: each joins the first group every member of which it is
+    `same` as, else starts one (an incident is one only if all its mentions agree)."""
+    groups: list[list[_T]] = []
+    for item in items:
+        for group in groups:
+            if all(same(item, g) for g in group):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return groups
+
+
 def one_per_incident(events: list[EventMention], places: list[PlaceMention]) -> list[EventMention]:
     """Fold triggers that report the same incident into one event of the sub-type first in
     the lexicon's precedence (ACLED codes an incident once: an abduction during a killing
     spree is part of the Attack, a clash that ends in a capture is the capture)."""
-    groups: list[list[EventMention]] = []
-    for event in events:
-        for group in groups:
-            if all(_same_incident(event, g, places) for g in group):
-                group.append(event)
-                break
-        else:
-            groups.append([event])
     out: list[EventMention] = []
-    for group in groups:
+    for group in group_alike(events, lambda a, b: _same_incident(a, b, places)):
         head = min(group, key=lambda e: (precedence_rank(e.sub_event_type), e.start))
         for other in group:
             if other is not head:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from llm_extract.rules.lexicon import lexicon
+from llm_extract.rules.roles import lemma as _lemma
 from llm_extract.text import Parsed
 
 if TYPE_CHECKING:
@@ -75,10 +76,6 @@ def _tables() -> _Tables:
         condemn=frozenset(raw["condemned_acts"]["stance"]),
         acts=frozenset(raw["condemned_acts"]["acts"]),
     )
-
-
-def _lemma(token: Token) -> str:
-    return str(token.lemma_).casefold()
 
 
 def _pos(token: Token) -> str:

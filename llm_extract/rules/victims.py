@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from llm_extract.normalize.counts import scan_counts
 from llm_extract.ontology import Outcome
 from llm_extract.rules.lexicon import lexicon
-from llm_extract.rules.roles import head_of
+from llm_extract.rules.roles import head_of, lemma
 from llm_extract.rules.syntax import irrealis, outcome_complements
 from llm_extract.text import Parsed
 
@@ -65,10 +65,6 @@ def _words() -> _Words:
     )
 
 
-def _lemma(token: Token) -> str:
-    return str(token.lemma_).casefold()
-
-
 def _edge(token: Token) -> tuple[int, int]:
     """Token-index bounds of a victim noun phrase: its left edge to its head, with a
     partitive "of" phrase ("two of the bombers") and coordinated nouns ("three soldiers
@@ -77,7 +73,7 @@ def _edge(token: Token) -> tuple[int, int]:
     for child in token.children:
         if child.i < token.i:
             continue
-        if child.dep_ == "prep" and _lemma(child) == "of":
+        if child.dep_ == "prep" and lemma(child) == "of":
             right = max(right, child.right_edge.i)
         elif child.dep_ == "conj" and str(child.pos_) in ("NOUN", "PROPN", "NUM", "PRON"):
             right = max(right, _edge(child)[1])
@@ -93,7 +89,7 @@ def _counted(parsed: Parsed, token: Token) -> tuple[int, int, str] | None:
     text = parsed.sentence.text[start:end]
     if scan_counts(text):
         return start, end, text
-    words = [_lemma(t) for t in doc[left : right + 1]]
+    words = [lemma(t) for t in doc[left : right + 1]]
     definite = words[:1] in (["the"], ["his"], ["her"], ["its"], ["their"])
     if definite and len(words) <= 3 and words[-1] in _words().people:
         return start, end, text
@@ -108,7 +104,7 @@ def _governed(verb: Token) -> Token | None:
     """The victims' head noun a verb governs, by voice."""
     words = _words()
     deps = ("nsubjpass",) if _passive(verb) else ("dobj", "obj")
-    if _lemma(verb) in words.intransitive:
+    if lemma(verb) in words.intransitive:
         deps = ("nsubj",)
     found = next((c for c in verb.children if c.dep_ in deps), None)
     if found is None and verb.dep_ == "acl" and str(verb.tag_) == "VBN":
@@ -120,7 +116,7 @@ def _shared(verb: Token) -> Token | None:
     """The object a verb shares with the outcome verb it is coordinated with ("killed
     and injured hundreds"): the last conjunct holds it."""
     for other in verb.conjuncts:
-        if _lemma(other) in _words().verbs and other.i > verb.i:
+        if lemma(other) in _words().verbs and other.i > verb.i:
             found = _governed(other)
             if found is not None:
                 return found
@@ -131,7 +127,7 @@ def _verb_victims(parsed: Parsed, verb: Token, outcome: Outcome) -> Victims | No
     head = _governed(verb)
     shared = head is None and (head := _shared(verb)) is not None
     first = min([verb, *verb.conjuncts], key=lambda t: t.i)
-    if not shared and first.i != verb.i and _lemma(first) in _words().verbs:
+    if not shared and first.i != verb.i and lemma(first) in _words().verbs:
         shared = _governed(first) is None  # "killed and injured hundreds": the last verb
     if head is None:
         return None
@@ -150,15 +146,15 @@ def _noun_victims(parsed: Parsed, noun: Token) -> Victims | None:
     """ "claimed the lives of N", "the death toll rose to N" / "reached N"."""
     words = _words()
     verb = noun.head
-    if _lemma(noun) == "life" and noun.dep_ in ("dobj", "obj"):
-        if _lemma(verb) not in words.life_verbs:
+    if lemma(noun) == "life" and noun.dep_ in ("dobj", "obj"):
+        if lemma(verb) not in words.life_verbs:
             return None
-        objects = [o for p in noun.children if _lemma(p) == "of" for o in p.children]
-    elif _lemma(noun) in words.toll_nouns and noun.dep_ in ("nsubj", "nsubjpass"):
-        if _lemma(verb) not in words.toll_verbs:
+        objects = [o for p in noun.children if lemma(p) == "of" for o in p.children]
+    elif lemma(noun) in words.toll_nouns and noun.dep_ in ("nsubj", "nsubjpass"):
+        if lemma(verb) not in words.toll_verbs:
             return None
         objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "attr")]
-        objects += [o for p in verb.children if _lemma(p) in ("to", "at") for o in p.children]
+        objects += [o for p in verb.children if lemma(p) in ("to", "at") for o in p.children]
     else:
         return None
     for obj in objects:
@@ -176,8 +172,8 @@ def parse_victims(parsed: Parsed) -> list[Victims]:
     for token in parsed.span:
         pos = str(token.pos_)
         found: Victims | None = None
-        if pos == "VERB" and _lemma(token) in words.verbs and not irrealis(token):
-            found = _verb_victims(parsed, token, words.verbs[_lemma(token)])
+        if pos == "VERB" and lemma(token) in words.verbs and not irrealis(token):
+            found = _verb_victims(parsed, token, words.verbs[lemma(token)])
         elif pos == "NOUN":
             found = _noun_victims(parsed, token)
         if found is not None:
