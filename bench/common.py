@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 
@@ -57,3 +58,24 @@ def ratio(a: float, b: float) -> float:
 
 def finite(*values: float) -> bool:
     return all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+
+
+def cli_run(
+    args: list[str], base_url: str, state: Path, concurrency: int
+) -> tuple[list[str], dict[str, str]]:
+    """The `llm-extract run` command line and environment the benchmarks time against a fake
+    server: its own cache, run log and config under `state`, and this checkout's code
+    whatever the environment's editable install points at."""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    env.update(
+        LLM_EXTRACT_CACHE_DIR=str(state / "cache"),
+        LLM_EXTRACT_RUNLOG_PATH=str(state / "runlog.sqlite3"),
+        LLM_EXTRACT_CONFIG=str(state / "none.toml"),
+        LLM_EXTRACT_MODEL="bench-model",
+        PYTHONPATH=os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p),
+    )
+    command = [sys.executable, "-m", "llm_extract.cli", "run", *args, "-q",
+               "--backend", CONCURRENT_BACKEND, "--mode", "tools", "--base-url", base_url,
+               "--concurrency", str(concurrency)]  # fmt: skip
+    return command, env

@@ -34,9 +34,9 @@ from typing import Any
 
 import openai
 
-from bench.common import CONCURRENT_BACKEND, fake_settings, ratio, scratch_dir
+from bench.common import CONCURRENT_BACKEND, cli_run, fake_settings, ratio, scratch_dir
 from bench.docs import unique_text
-from bench.server import ROOT, ServerProcess
+from bench.server import ServerProcess
 from llm_extract.extract import Extractor
 
 TARGET = 0.9  # CLI efficiency over bare, at server latency
@@ -130,17 +130,7 @@ def run_cli(server: ServerProcess, work: Path, n: int, c: int, tag: str) -> tupl
     source = state / "input.jsonl"
     out = state / "out.jsonl"
     _write_input(source, n, tag)
-    env = dict(os.environ)
-    env.update(
-        LLM_EXTRACT_CACHE_DIR=str(state / "cache"),
-        LLM_EXTRACT_RUNLOG_PATH=str(state / "runlog.sqlite3"),
-        LLM_EXTRACT_CONFIG=str(state / "none.toml"),
-        LLM_EXTRACT_MODEL="bench-model",
-        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-    )
-    command = [sys.executable, "-m", "llm_extract.cli", "run", str(source), "-o", str(out),
-               "-q", "--backend", CONCURRENT_BACKEND, "--mode", "tools",
-               "--base-url", server.base_url, "--concurrency", str(c)]  # fmt: skip
+    command, env = cli_run([str(source), "-o", str(out)], server.base_url, state, c)
     server.reset()
     code = subprocess.run(command, env=env, cwd=state, stdout=subprocess.DEVNULL).returncode
     span = server.span()

@@ -21,14 +21,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import CONCURRENT_BACKEND, ratio, scratch_dir
+from bench.common import cli_run, ratio, scratch_dir
 from bench.docs import unique_text
-from bench.server import ROOT, ServerProcess
+from bench.server import ServerProcess
 
 TARGET_MB = 300.0
 
@@ -78,18 +77,7 @@ def write_jsonl(path: Path, n: int, pool: int) -> float:
 
 def cli(args: list[str], base_url: str, state: Path) -> tuple[int, float, float]:
     """Run `llm-extract run ...`; (exit code, seconds, peak RSS in MB of that process)."""
-    env = dict(os.environ)
-    env.update(
-        LLM_EXTRACT_CACHE_DIR=str(state / "cache"),
-        LLM_EXTRACT_RUNLOG_PATH=str(state / "runlog.sqlite3"),
-        LLM_EXTRACT_CONFIG=str(state / "none.toml"),
-        LLM_EXTRACT_MODEL="bench-model",
-        # this checkout's code, whatever the environment's editable install points at
-        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-    )
-    command = [sys.executable, "-m", "llm_extract.cli", "run", *args, "-q",
-               "--backend", CONCURRENT_BACKEND, "--mode", "tools", "--base-url", base_url,
-               "--concurrency", "16"]  # fmt: skip
+    command, env = cli_run(args, base_url, state, 16)
     t0 = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=state, stdout=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(process.pid, 0)

@@ -7,7 +7,6 @@ Every test here failed on the code before the fix (checked once against main).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from llm_extract.cli import app
 from llm_extract.models import ExtractionResult
 from llm_extract.output_guard import lock_path, output_lock
 from tests.fakes import FakeBackend, fake_backend  # noqa: F401 - fixture
+from tests.test_cli_resume import cli_env
 
 TESTS = Path(__file__).resolve().parent
 CLI_WITH_FAKE = (
@@ -106,17 +106,6 @@ def test_a_repeated_id_is_an_error_record_and_shown_under_quiet(tmp_path: Path) 
 # --- 2. one writer per output ----------------------------------------------------------
 
 
-def _cli_env(tmp_path: Path, delay: float) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_EXTRACT_")}
-    env.update(
-        LLM_EXTRACT_CONFIG=os.devnull,
-        LLM_EXTRACT_CACHE_DIR=str(tmp_path / "cache"),
-        LLM_EXTRACT_RUNLOG_PATH=str(tmp_path / "runlog.sqlite3"),
-        LLM_EXTRACT_FAKE_DELAY=str(delay),
-    )
-    return env
-
-
 def test_second_writer_on_the_same_output_exits_2_and_the_first_loses_nothing(
     tmp_path: Path,
 ) -> None:
@@ -127,7 +116,7 @@ def test_second_writer_on_the_same_output_exits_2_and_the_first_loses_nothing(
     argv = [sys.executable, "-c", CLI_WITH_FAKE, "run", str(corpus), "-o", str(out)]
     argv += ["--backend", "fake", "--no-cache", "--concurrency", "1", "-q"]
     first = subprocess.Popen(
-        argv, env=_cli_env(tmp_path, 0.3), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        argv, env=cli_env(tmp_path, 0.3), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         deadline = time.monotonic() + 60  # a guard against hanging, not a speed check
