@@ -8,10 +8,13 @@ article they came from.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 from enum import Enum
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from llm_extract.models import Actor, Document, Event
 from llm_extract.ontology import INTER_CODE, ActorType, DatePrecision, EventType, SubEventType
@@ -139,29 +142,79 @@ def event_row(doc: Document, event: Event) -> dict[str, str]:
     return row
 
 
+# Where a user's added actor and casualty fields go in an event row: the ACLED column
+# naming the actor(s), or `casualty`, then `_<field>` (e.g. `actor1_claimed_by`).
+ACTOR_SIDES: tuple[str, ...] = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+CASUALTY_PREFIX = "casualty"
+
+
+def extra_columns_for(
+    event: Iterable[str] = (), actor: Iterable[str] = (), casualty: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The columns after the trace columns for fields a user's classes add: each event
+    field under its own name; each actor field four times (`actor1_<f>`,
+    `assoc_actor_1_<f>`, `actor2_<f>`, `assoc_actor_2_<f>`: the actors of that ACLED
+    column); each casualty field as `casualty_<f>` (the event's casualties)."""
+    actor = tuple(actor)
+    return (
+        *event,
+        *(f"{side}_{name}" for name in actor for side in ACTOR_SIDES),
+        *(f"{CASUALTY_PREFIX}_{name}" for name in casualty),
+    )
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool, Enum, dt.date))
+
+
 def extra_cell(value: object) -> str:
-    """A user-added field as one cell: lists joined with '; ', objects as JSON."""
+    """A user-added field as one cell: lists of plain values joined with '; ', anything
+    else a cell cannot hold (objects, nested lists) as JSON, so nothing is lost."""
     if value is None:
         return ""
     if isinstance(value, Enum):
         return str(value.value)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)) and all(_scalar(v) for v in value):
         return "; ".join(extra_cell(v) for v in value)
     if isinstance(value, BaseModel):
         return value.model_dump_json()
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(to_jsonable_python(value), ensure_ascii=False)
     return str(value)
 
 
+def _has(record: BaseModel, name: str) -> bool:
+    return name in type(record).model_fields or name in (record.model_extra or {})
+
+
+def _many(records: Iterable[BaseModel], name: str) -> str:
+    return "; ".join(extra_cell(getattr(r, name, None)) for r in records)
+
+
+def _extra_value(doc: Document, event: Event, column: str) -> str:
+    """One added column's cell for an event row (see `extra_columns_for`)."""
+    if _has(event, column):
+        return extra_cell(getattr(event, column))
+    for side in ACTOR_SIDES:
+        if column.startswith(side + "_"):
+            ids = event.actor1 if side.endswith("1") else event.actor2
+            ids = ids[:1] if side.startswith("actor") else ids[1:]
+            actors = [a for a in (doc.actor(i) for i in ids) if a is not None]
+            return _many(actors, column[len(side) + 1 :])
+    if column.startswith(CASUALTY_PREFIX + "_"):
+        mine = [c for c in doc.casualties if c.event == event.id]
+        return _many(mine, column[len(CASUALTY_PREFIX) + 1 :])
+    return ""
+
+
 def document_rows(doc: Document, extra_columns: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """ACLED rows for every event of a document, in event order; `extra_columns` are
-    fields a user's `Event` subclass adds (read back from JSON they are extras)."""
+    """ACLED rows for every event of a document, in event order; `extra_columns` hold
+    the fields a user's classes add (`extra_columns_for`; read back from JSON they are
+    extras)."""
     return [
-        {
-            **event_row(doc, event),
-            **{c: extra_cell(getattr(event, c, None)) for c in extra_columns},
-        }
+        {**event_row(doc, event), **{c: _extra_value(doc, event, c) for c in extra_columns}}
         for event in doc.events
     ]
 

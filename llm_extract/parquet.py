@@ -47,7 +47,7 @@ def _pa() -> Any:
 
 def schema(extra_columns: tuple[str, ...] = ()) -> Any:
     """The Arrow schema of a document row (fixed for a run, so every part file agrees);
-    `extra_columns` (fields a user's `Event` subclass adds) extend the `acled` struct."""
+    `extra_columns` (fields a user's record classes add) extend the `acled` struct."""
     pa = _pa()
     acled = pa.struct([(name, pa.string()) for name in (*ACLED_COLUMNS, *extra_columns)])
     return pa.schema(

@@ -219,7 +219,7 @@ class RayRun(BatchRun):
             self.fmt,
             resume=self.resume,
             stream=self.stdout,
-            extra_columns=self.settings.records.extra_columns,  # a user's Event fields
+            extra_columns=self.settings.records.extra_columns,  # a user's added fields
         ) as writer:
             summary.resumed = len(writer.done)
             if self.listener:

@@ -10,7 +10,7 @@ None`) and passing the class as `Settings(records=Records(event=MyEvent))` or
 - the cache key and provenance carry the draft's schema hash, and the user classes' own
   schema and source, so a changed class never reuses results cached for the old one;
 - fields typed `Evidence` are grounded in the article like the records' own evidence;
-- event fields become extra columns of the CSV and Parquet outputs (`extra_columns`).
+- added fields become extra columns of the CSV and Parquet outputs (`extra_columns`).
 
 Added fields must have defaults: the `rules` and `sentences` strategies (and gold files)
 know nothing of them, so there they keep their defaults, unless the user's own validator
@@ -48,6 +48,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from llm_extract.acled import ACLED_COLUMNS, extra_columns_for
 from llm_extract.draft import MAX_QUOTE, Draft, DraftActor, DraftCasualty, DraftEvent
 from llm_extract.errors import ConfigurationError
 from llm_extract.grounding import align_salvage
@@ -206,8 +207,7 @@ class Records(BaseModel):
 
     @model_validator(mode="after")
     def _usable(self) -> Records:
-        from llm_extract.acled import ACLED_COLUMNS
-
+        taken = {*ACLED_COLUMNS, "doc_id", "status", "error"}
         for slot, (base, drafted) in _BASES.items():
             for name, info in extra_fields(getattr(self, slot), base).items():
                 where = f"{class_ref(getattr(self, slot))}.{name}"
@@ -218,8 +218,10 @@ class Records(BaseModel):
                     )
                 if name in drafted.model_fields:
                     raise ConfigurationError(f"{where} clashes with the draft's own field")
-                if slot == "event" and name in (*ACLED_COLUMNS, "doc_id", "status", "error"):
-                    raise ConfigurationError(f"{where} clashes with the CSV column {name!r}")
+                for column in extra_columns_for(**{slot: [name]}):
+                    if column in taken:
+                        raise ConfigurationError(f"{where} clashes with the CSV column {column!r}")
+                    taken.add(column)
         return self
 
     @field_serializer("event", "actor", "casualty")
@@ -236,8 +238,9 @@ class Records(BaseModel):
 
     @property
     def extra_columns(self) -> tuple[str, ...]:
-        """The CSV/Parquet columns after ACLED's: the event fields the user added."""
-        return tuple(self.extras("event"))
+        """The CSV/Parquet columns after the trace columns, for every added field
+        (`llm_extract.acled.extra_columns_for`: `weapon`, `actor1_role`, ...)."""
+        return extra_columns_for(*(self.extras(slot) for slot in _BASES))
 
     def fingerprint(self) -> str | None:
         """None for the default records; else a hash of the user classes' schemas and

@@ -226,7 +226,7 @@ class BatchRun:
             try:
                 stack.enter_context(output_lock(path))
                 check_existing(path, fmt, resume=self.resume, overwrite=self.overwrite)
-                extra = self.settings.records.extra_columns  # a user's Event fields
+                extra = self.settings.records.extra_columns  # a user's added fields
                 writer = stack.enter_context(
                     open_writer(path, fmt, resume=self.resume, extra_columns=extra)
                 )

@@ -263,7 +263,7 @@ class CsvWriter(_StreamOrFileWriter):
     Resuming keeps the rows of finished documents (`ok` and `no_events`) and drops
     `error` rows, whose documents run again. Files written before the trace columns
     existed are read too (their rows are all events). `extra_columns` (fields a user's
-    `Event` subclass adds) follow the trace columns.
+    record classes add, `llm_extract.acled.extra_columns_for`) follow the trace columns.
     """
 
     def __init__(
@@ -333,7 +333,7 @@ def open_writer(
     extra_columns: tuple[str, ...] = (),
 ) -> ResultWriter:
     """A writer for `fmt` (None: from the path's extension); with no path it writes to
-    `stream` (default stdout). `extra_columns`: fields a user's `Event` subclass adds,
+    `stream` (default stdout). `extra_columns`: fields a user's record classes add,
     as CSV and Parquet columns (JSON carries every field anyway)."""
     fmt = infer_format(path, fmt)
     kind = registry.FORMATS.load(fmt)  # built-ins and `llm_extract.formats` plugins alike

@@ -97,6 +97,10 @@ def test_a_field_named_like_a_csv_column_is_refused() -> None:
     clash = type("Clash", (Event,), {"__annotations__": {"notes": "str | None"}, "notes": None})
     with pytest.raises(ConfigurationError, match="CSV column 'notes'"):
         Records(event=clash)
+    fields = {"__annotations__": {"actor2_role": "str | None"}, "actor2_role": None}
+    event = type("Ev", (Event,), fields)
+    with pytest.raises(ConfigurationError, match="CSV column 'actor2_role'"):
+        Records(event=event, actor=ArmedActor)  # ArmedActor.role is written as actor2_role
 
 
 def test_records_by_name_and_round_trip_through_settings() -> None:
@@ -173,32 +177,6 @@ def test_cache_hit_gives_back_the_users_class(tmp_path: Path) -> None:
         assert len(server.model_requests) == 1
     assert again.cached and not first.cached
     assert isinstance(again.events[0], ArmedEvent) and again.events[0].weapon == "mortar"
-
-
-def test_writers_carry_the_added_fields(tmp_path: Path) -> None:
-    pytest.importorskip("pyarrow")
-    from llm_extract.parquet import events_table, read_results
-
-    with FakeServer(event_extras={"weapon": "mortar", "claimed_by": "Residents fled"}) as s:
-        result = _extract_with(s, tmp_path)
-    columns = ARMED.extra_columns
-    assert columns == ("weapon", "claimed_by")
-    for fmt in ("jsonl", "json", "csv", "parquet"):
-        with open_writer(tmp_path / f"out.{fmt}", fmt, extra_columns=columns) as writer:
-            writer.write(result)
-    line = (tmp_path / "out.jsonl").read_text().splitlines()[0]
-    back = ExtractionResult.model_validate_json(line)
-    assert back.events[0].model_extra == {"weapon": "mortar", "claimed_by": "Residents fled"}
-    assert ARMED.adopt(back.document).events[0] == result.events[0]
-    items = json.loads((tmp_path / "out.json").read_text())
-    assert items[0]["document"]["events"][0]["claimed_by"] == "Residents fled"
-    with (tmp_path / "out.csv").open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert (rows[0]["weapon"], rows[0]["claimed_by"]) == ("mortar", "Residents fled")
-    table = events_table(tmp_path / "out.parquet", columns)
-    assert table.column("weapon").to_pylist() == ["mortar"]
-    parquet_back = next(iter(read_results(tmp_path / "out.parquet")))
-    assert ARMED.adopt(parquet_back.document).events[0] == result.events[0]
 
 
 def test_resuming_a_csv_keeps_the_added_columns(tmp_path: Path) -> None:

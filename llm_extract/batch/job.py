@@ -130,7 +130,7 @@ class BatchJob:
         # Batch requests are the strict-schema requests the online path sends; the
         # first-use constraint probe is an online call, so it is not made here.
         extractor._probed = True
-        extra = self.settings.records.extra_columns  # a user's Event fields
+        extra = self.settings.records.extra_columns  # a user's added fields
         writer = open_writer(self.output, self.fmt, resume=continuing, extra_columns=extra)
         save_state(self.output, self._state)
         return extractor, transport, answers, writer
