@@ -109,7 +109,7 @@ class RichProgress:
             records=summary.events + summary.actors + summary.casualties,
             cached=summary.cache_hits,
             failed=len(summary.failed),
-            tokens=summary.tokens,
+            tokens=summary.usage.total_tokens,
         )
         if self.verbose or not result.ok:
             self.progress.console.print(
@@ -127,6 +127,7 @@ def summary_table(summary: RunSummary, output: Path | None) -> Table:
     table = Table(title="llm-extract run", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
+    usage = summary.usage
     rows: list[tuple[str, str]] = [
         ("documents", str(summary.docs)),
         ("ok", str(summary.ok)),
@@ -142,7 +143,7 @@ def summary_table(summary: RunSummary, output: Path | None) -> Table:
         ("casualties", str(summary.casualties)),
         ("dropped (ungrounded)", str(summary.dropped)),
         ("cache hits", str(summary.cache_hits)),
-        ("tokens (prompt + completion)", f"{summary.prompt_tokens} + {summary.completion_tokens}"),
+        ("tokens (prompt + completion)", f"{usage.prompt_tokens} + {usage.completion_tokens}"),
         ("time", f"{summary.elapsed_s:.1f} s"),
         ("output", str(output) if output else "stdout"),
     ]

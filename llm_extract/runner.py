@@ -21,7 +21,7 @@ from llm_extract.article import Article
 from llm_extract.context import RateLimiter
 from llm_extract.errors import InputError, RunAbortedError
 from llm_extract.extract import Extractor, error_result, run_sync
-from llm_extract.models import ExtractionResult
+from llm_extract.models import ExtractionResult, Usage
 from llm_extract.output_guard import (
     OutputError,
     OutputFormat,
@@ -69,14 +69,9 @@ class RunSummary:
     casualties: int = 0
     dropped: int = 0
     cache_hits: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    usage: Usage = field(default_factory=Usage)  # tokens and cost, summed over documents
     warnings: int = 0
     elapsed_s: float = 0.0
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
 
     @property
     def all_ok(self) -> bool:
@@ -85,8 +80,7 @@ class RunSummary:
     def add(self, result: ExtractionResult) -> None:
         self.docs += 1
         self.cache_hits += int(result.cached)
-        self.prompt_tokens += result.usage.prompt_tokens
-        self.completion_tokens += result.usage.completion_tokens
+        self.usage = self.usage.add(result.usage)
         self.warnings += len(result.warnings)
         if result.ok:
             self.ok += 1

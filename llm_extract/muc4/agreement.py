@@ -21,7 +21,7 @@ templates) joins it to; unpaired templates are not compared. Agreement means:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from llm_extract.muc4.keys import KeyDate, KeyTemplate
 from llm_extract.muc4.mapping import MucTemplate
@@ -31,39 +31,44 @@ from llm_extract.text.fold import fold as text_fold
 RECENT_DAYS = 60
 
 
+CHECKS = ("date", "country", "place", "deaths")
+
+
 @dataclass
-class Agreement:
-    """Counts over the record templates paired with a key template."""
+class Check:
+    """One check over paired templates: how many it applied to, and how many agreed."""
 
-    pairs: int = 0
-    date_checked: int = 0
-    date_agree: int = 0
-    country_checked: int = 0
-    country_agree: int = 0
-    place_checked: int = 0
-    place_agree: int = 0
-    deaths_checked: int = 0
-    deaths_agree: int = 0
+    agree: int = 0
+    checked: int = 0
 
-    def add(self, other: Agreement) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    def add(self, other: Check) -> None:
+        self.agree += other.agree
+        self.checked += other.checked
+
+    def record(self, agrees: bool) -> None:
+        self.checked += 1
+        self.agree += int(agrees)
 
     def as_json(self) -> dict[str, object]:
-        def share(agree: int, checked: int) -> dict[str, object]:
-            return {
-                "agree": agree,
-                "checked": checked,
-                "share": agree / checked if checked else None,
-            }
+        share = self.agree / self.checked if self.checked else None
+        return {"agree": self.agree, "checked": self.checked, "share": share}
 
-        return {
-            "pairs": self.pairs,
-            "date": share(self.date_agree, self.date_checked),
-            "country": share(self.country_agree, self.country_checked),
-            "place": share(self.place_agree, self.place_checked),
-            "deaths": share(self.deaths_agree, self.deaths_checked),
-        }
+
+@dataclass
+class Agreement:
+    """Counts over the record templates paired with a key template, one `Check` a field
+    (as `Score` keeps one `Counts` a slot)."""
+
+    pairs: int = 0
+    checks: dict[str, Check] = field(default_factory=lambda: {c: Check() for c in CHECKS})
+
+    def add(self, other: Agreement) -> None:
+        self.pairs += other.pairs
+        for name, check in other.checks.items():
+            self.checks[name].add(check)
+
+    def as_json(self) -> dict[str, object]:
+        return {"pairs": self.pairs, **{n: c.as_json() for n, c in self.checks.items()}}
 
 
 def fold(text: str | None) -> str:
@@ -85,22 +90,17 @@ def date_agrees(start: dt.date | None, end: dt.date | None, key: KeyDate) -> boo
 def compare(record: MucTemplate, key: KeyTemplate) -> Agreement:
     """Agreement counts for one paired record and key template."""
     out = Agreement(pairs=1)
-    event = record.event
+    event, checks = record.event, out.checks
     if key.dates:
-        out.date_checked = 1
-        out.date_agree = int(
-            any(date_agrees(event.date.start, event.date.end, d) for d in key.dates)
-        )
+        dates = (event.date.start, event.date.end)
+        checks["date"].record(any(date_agrees(*dates, d) for d in key.dates))
     if key.country:
-        out.country_checked = 1
-        out.country_agree = int(fold(event.location.country) == fold(key.country))
+        checks["country"].record(fold(event.location.country) == fold(key.country))
     if key.places:
-        out.place_checked = 1
         named = {fold(event.location.name), fold(event.location.admin1)} - {""}
-        out.place_agree = int(bool(named & {fold(p) for p in key.places}))
+        checks["place"].record(bool(named & {fold(p) for p in key.places}))
     if key.deaths is not None:
-        out.deaths_checked = 1
-        out.deaths_agree = int(record.deaths is not None and record.deaths == key.deaths)
+        checks["deaths"].record(record.deaths is not None and record.deaths == key.deaths)
     return out
 
 
