@@ -146,11 +146,20 @@ def _month_years(text: str, published: dt.date | None) -> DateRange | None:
     return None
 
 
-def _ago(text: str, published: dt.date | None) -> DateRange | None:
-    m = ph.AGO_RE.search(text)
-    if not m:
-        return None
-    published = _anchor(published)
+def _relative(
+    regex: re.Pattern[str],
+    read: Callable[[re.Match[str], dt.date], DateRange],
+    text: str,
+    published: dt.date | None,
+) -> DateRange | None:
+    """`read` of the first match of a relative phrase, counted from `published` (None
+    where the phrase is absent; no publication date: `_anchor` raises)."""
+    m = regex.search(text)
+    return None if m is None else read(m, _anchor(published))
+
+
+def _ago(m: re.Match[str], published: dt.date) -> DateRange:
+    """ "three days ago", "a week ago"."""
     n = number_value(m["n"])
     if n is None:
         return DateRange()
@@ -203,11 +212,8 @@ def _window(text: str, published: dt.date | None) -> DateRange | None:
     return None
 
 
-def _weeks(text: str, published: dt.date | None) -> DateRange | None:
-    m = ph.WEEK_RE.search(text)
-    if not m:
-        return None
-    published = _anchor(published)
+def _weeks(m: re.Match[str], published: dt.date) -> DateRange:
+    """ "last week", "this week", "over the weekend", "earlier this week"."""
     monday = _week_start(published)
     which = (m["which"] or "").lower()
     weekend = m["over"] is not None or (m["unit"] or "").lower() == "weekend"
@@ -261,11 +267,8 @@ def _weekdays(text: str, published: dt.date | None) -> DateRange | None:
     return DateRange(start=min(days), end=max(days), precision=_DAY_P)
 
 
-def _relative_days(text: str, published: dt.date | None) -> DateRange | None:
-    m = ph.RELDAY_RE.search(text)
-    if not m:
-        return None
-    published = _anchor(published)
+def _relative_days(m: re.Match[str], published: dt.date) -> DateRange:
+    """ "yesterday", "today", "last night", "tomorrow"."""
     if m["dby"]:
         return _day(published - dt.timedelta(days=2))
     if m["yest"]:
@@ -333,11 +336,11 @@ def _resolve(text: str, published: dt.date | None) -> DateRange | None:
         lambda: _full_dates(text),
         lambda: _day_months(text, published, planned),
         lambda: _month_years(text, published),
-        lambda: _ago(text, published),
+        lambda: _relative(ph.AGO_RE, _ago, text, published),
         lambda: _window(text, published),
-        lambda: _weeks(text, published),
+        lambda: _relative(ph.WEEK_RE, _weeks, text, published),
         lambda: _weekdays(text, published),
-        lambda: _relative_days(text, published),
+        lambda: _relative(ph.RELDAY_RE, _relative_days, text, published),
         lambda: _recent(text, published),
         lambda: _months(text, published, planned),
         lambda: _years(text, published),
