@@ -31,6 +31,7 @@ from llm_extract.models import (
     VictimGroup,
 )
 from llm_extract.normalize import (
+    Gazetteer,
     actor_info,
     count_supported,
     find_count_phrase,
@@ -66,6 +67,7 @@ class _Context:
     actors: dict[str, Actor] = field(default_factory=dict)  # canonical key -> actor
     by_surface: dict[str, str] = field(default_factory=dict)  # folded surface -> actor id
     records: Records = field(default_factory=Records)  # the user's classes, if any
+    gazetteer: Gazetteer | None = None  # None: the process's choice
 
     def extras(self, slot: str, item: BaseModel | None, path: str) -> Extras:
         """The user's added fields carried by a draft item, grounded (see records.py)."""
@@ -213,7 +215,7 @@ def _events(ctx: _Context, draft: Draft, extra_flags: dict[int, list[str]]) -> l
     seen: set[tuple[object, ...]] = set()
     for i, path, de, (span, evidence, flags) in _grounded(ctx, "events", draft.events):
         flags = [*extra_flags.get(i, []), *flags]
-        location = normalize_location(de.location, ctx.text)
+        location = normalize_location(de.location, ctx.text, ctx.gazetteer)
         if de.admin1 and not location.admin1:
             location.admin1 = de.admin1
         if de.country and not location.country:
@@ -315,9 +317,11 @@ def assemble(
     keep_ungrounded: bool = False,
     event_flags: dict[int, list[str]] | None = None,
     records: Records | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Assembly:
     """Turn a draft into a validated `Document` for the article `text`; `records` are the
-    user's record classes (fields they add are read from the draft, else defaulted)."""
+    user's record classes (fields they add are read from the draft, else defaulted);
+    places are looked up in `gazetteer` (None: the process's choice)."""
     out = Assembly(document=Document(doc_id=doc_id, published=published, source=source))
     ctx = _Context(
         text=text,
@@ -326,6 +330,7 @@ def assemble(
         out=out,
         event_country=main_country(draft),
         records=records or Records(),
+        gazetteer=gazetteer,
     )
     for da in draft.actors:
         _actor_id(ctx, da.name, hint=da)

@@ -4,7 +4,8 @@ The key is a SHA-256 over a canonical JSON object of everything that can change 
 (article text and date, prompt template and its hash, schema hash, backend and its
 version, the server's base URL, model, mode, strategy, decoding parameters, the package's
 major version, and a fingerprint of the shipped data files: lexicons, alias table,
-gazetteer), so changing any of them misses and no two inputs collide (`extraction_fields`).
+gazetteer; and of the user's gazetteer file when `Settings.gazetteer` names one), so
+changing any of them misses and no two inputs collide (`extraction_fields`).
 Only ok results are stored, as JSON. diskcache (SQLite underneath) makes concurrent
 threads and processes safe; an entry or database that cannot be read is a miss, never a
 crash. Writes are batched (one transaction per `FLUSH_ENTRIES` entries or `FLUSH_SECONDS`,
@@ -87,6 +88,18 @@ def data_fingerprint() -> str:
     return fingerprint_files(files("llm_extract").joinpath("data"))
 
 
+def file_fingerprint(path: Path) -> str:
+    """SHA-256 of a user's data file (e.g. `Settings.gazetteer`), read once per version."""
+    file = Path(path).resolve()
+    stat = file.stat()
+    return _file_sha256(file, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(file: Path, _mtime_ns: int, _size: int) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
 def cache_key(fields: dict[str, Any]) -> str:
     """SHA-256 of the fields as canonical JSON (sorted keys, no whitespace)."""
     canonical = json.dumps(
@@ -137,6 +150,7 @@ def extraction_fields(
     records = s.records.fingerprint()  # None (and left out) for the default records
     return {
         **({"records": records} if records else {}),
+        **({"gazetteer": file_fingerprint(s.gazetteer)} if s.gazetteer else {}),
         "text_sha256": article.text_hash(),
         "published": article.published.isoformat() if article.published else None,
         "prompt_id": template.id if template else None,

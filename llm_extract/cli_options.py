@@ -63,6 +63,14 @@ Concurrency = Annotated[int | None, typer.Option("--concurrency", help="Requests
 Rpm = Annotated[
     float | None, typer.Option("--rpm", help="At most this many model requests a minute.")
 ]
+GazetteerOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--gazetteer",
+        help="Your own places (JSON laid out like data/places.json), looked up before the "
+        "shipped gazetteer (default: the gazetteer setting).",
+    ),
+]
 
 # --- cache and output -------------------------------------------------------------------
 CacheDir = Annotated[

@@ -19,6 +19,7 @@ from llm_extract.cli_options import (
     BaseUrl,
     CacheDir,
     Concurrency,
+    GazetteerOpt,
     Glob,
     Mode,
     Model,
@@ -90,6 +91,7 @@ def run_command(
     ] = False,
     concurrency: Concurrency = None,
     rpm: Rpm = None,
+    gazetteer: GazetteerOpt = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
@@ -157,6 +159,7 @@ def run_command(
         keep_ungrounded=keep_ungrounded,
         include_text=include_text,
         concurrency=concurrency,
+        gazetteer=gazetteer,
     )
 
     listener: PlainProgress | RichProgress | None = None

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 
 from llm_extract.evaluate.matching import contains_words, fold_name, fold_place
 from llm_extract.models import Count, DateRange, Document, Event, ExtractionResult, Location
-from llm_extract.normalize import get_gazetteer
+from llm_extract.normalize import Gazetteer
+from llm_extract.normalize.layered import resolve
 from llm_extract.ontology import DatePrecision, EventType, SubEventType
 
 _PRECISION_RANK = {
@@ -85,12 +86,12 @@ class _Place:
     admin1: str  # folded admin1, "" unknown
 
 
-def _place(loc: Location) -> _Place | None:
+def _place(loc: Location, gazetteer: Gazetteer) -> _Place | None:
     """Canonical folded name and admin1, via the gazetteer when it knows the place."""
     raw = loc.name or loc.admin1 or loc.country
     if not raw:
         return None
-    found = get_gazetteer().lookup(raw)
+    found = gazetteer.lookup(raw)
     name = fold_place(found.name if found else raw)
     admin1 = loc.admin1 or (found.admin1 if found else None)
     if not loc.name and loc.admin1:
@@ -98,14 +99,16 @@ def _place(loc: Location) -> _Place | None:
     return _Place(name=name, admin1=fold_place(admin1))
 
 
-def places_agree(a: Location, b: Location) -> bool:
+def places_agree(a: Location, b: Location, gazetteer: Gazetteer | None = None) -> bool:
     """Same canonical place, or one inside the other in the same province.
 
     Inside: one's name is the other's admin1 ("Latakia" and "Salma, Latakia"), or one
     name contains the other as whole words ("Kadeen" in "Kadeen and Wadi Nabaa Miro").
-    Known admin1s must agree; a location naming nothing agrees with nothing.
+    Known admin1s must agree; a location naming nothing agrees with nothing. Names are
+    looked up in `gazetteer` (None: the process's choice).
     """
-    pa, pb = _place(a), _place(b)
+    g = resolve(gazetteer)
+    pa, pb = _place(a, g), _place(b, g)
     if pa is None or pb is None or not pa.name or not pb.name:
         return False
     if pa.admin1 and pb.admin1 and pa.admin1 != pb.admin1:
@@ -200,9 +203,11 @@ def _item(doc: Document, event: Event) -> _Item:
     return _Item(doc, event, source, {fold_name(n) for n in [*a1, *a2]})
 
 
-def same_event(a: _Item, b: _Item) -> bool:
+def same_event(a: _Item, b: _Item, gazetteer: Gazetteer) -> bool:
     """The consolidation rule for two reports from different articles."""
-    if a.doc.doc_id == b.doc.doc_id or not places_agree(a.event.location, b.event.location):
+    if a.doc.doc_id == b.doc.doc_id:
+        return False
+    if not places_agree(a.event.location, b.event.location, gazetteer):
         return False
     if not actors_agree(a.actors, b.actors):
         return False
@@ -211,11 +216,11 @@ def same_event(a: _Item, b: _Item) -> bool:
     return sub_types_compatible(a.event, b.event) and dates_overlap(a.event.date, b.event.date)
 
 
-def _strength(a: _Item, b: _Item) -> float:
+def _strength(a: _Item, b: _Item, gazetteer: Gazetteer) -> float:
     """How closely two agreeing reports match: stronger pairs are joined first."""
     same_sub = a.event.sub_event_type == b.event.sub_event_type
     same_date = (a.event.date.start, a.event.date.end) == (b.event.date.start, b.event.date.end)
-    pa, pb = _place(a.event.location), _place(b.event.location)
+    pa, pb = _place(a.event.location, gazetteer), _place(b.event.location, gazetteer)
     same_place = pa is not None and pb is not None and pa.name == pb.name
     union = a.actors | b.actors
     jaccard = len(a.actors & b.actors) / len(union) if union else 0.0
@@ -347,19 +352,22 @@ def _date_key(it: _Item) -> tuple[dt.date, str, str]:
 
 def consolidate(
     results: Iterable[ExtractionResult] | Iterable[Document],
+    gazetteer: Gazetteer | None = None,
 ) -> list[ConsolidatedEvent]:
     """Every event of every article, with reports of one real-world event merged.
 
     Error results are skipped. Events come out sorted by date, then by their first
-    source; ids are "ce1", "ce2", ... in that order.
+    source; ids are "ce1", "ce2", ... in that order. Places are compared through
+    `gazetteer` (None: the process's choice), e.g. the run's `Settings.gazetteer`.
     """
+    g = resolve(gazetteer)
     items = [_item(d, e) for d in documents_of(results) for e in d.events]
     items.sort(key=lambda it: it.key)
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
-            if same_event(a, items[j]):
-                pairs.append((-_strength(a, items[j]), i, j))
+            if same_event(a, items[j], g):
+                pairs.append((-_strength(a, items[j], g), i, j))
     uf = _UnionFind(items)
     for _, i, j in sorted(pairs):
         uf.union(i, j)

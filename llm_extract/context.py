@@ -38,6 +38,7 @@ from llm_extract.retry import api_error
 
 if TYPE_CHECKING:
     from llm_extract.backends.calls import CallObserver
+    from llm_extract.normalize.gazetteer import Gazetteer
 
 FATAL_STATUS = {401: "refused the credentials", 403: "forbids access", 404: "has no such model"}
 """HTTP answers no retry can fix: the run stops at the first one."""
@@ -141,6 +142,9 @@ class DocContext:
     """`time.monotonic()` by which the document must be done (None: no deadline)."""
     observer: CallObserver | None = None
     """Sees every request made for the document (e.g. the run log)."""
+    gazetteer: Gazetteer | None = None
+    """Where the document's places are looked up (`Settings.gazetteer`; None: the
+    process's choice), by the drafters that read places and by assemble."""
     spent: Usage = field(default_factory=Usage)
     requests: int = 0
     answers: dict[str, Any] = field(default_factory=dict)

@@ -31,6 +31,7 @@ from llm_extract.drafters import Drafter, build_drafter, chunked
 from llm_extract.errors import ConfigurationError, RunAbortedError
 from llm_extract.failure import error_result
 from llm_extract.models import ExtractionResult, Provenance, Usage
+from llm_extract.normalize import configured_gazetteer
 from llm_extract.pricing import PriceTable, cost_usd, load_prices, priced
 from llm_extract.records import draft_model
 from llm_extract.redact import redact
@@ -101,6 +102,7 @@ class Extractor:
         runlog: RunLog | None = None,
     ):
         self.settings = settings or Settings()
+        self.gazetteer = configured_gazetteer(self.settings.gazetteer)
         self.backend = backend or get_backend(self.settings)
         self.drafter = (
             chunked(drafter, self.settings)
@@ -147,6 +149,7 @@ class Extractor:
             breaker=self.breaker,
             where=self.where,
             observer=self.runlog.observer if self.runlog is not None else None,
+            gazetteer=self.gazetteer,
         )
 
     def _deadline(self) -> float | None:
@@ -238,6 +241,7 @@ class Extractor:
             keep_ungrounded=self.settings.keep_ungrounded,
             event_flags=outcome.event_flags,
             records=self.settings.records,
+            gazetteer=context.gazetteer,
         )
         t2 = time.perf_counter()
         result = ExtractionResult(

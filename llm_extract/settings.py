@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         description="Record classes: subclasses of Event, Actor or Casualty (or module:Class "
         "names) whose added fields the model fills and the outputs carry.",
     )
+    gazetteer: Path | None = Field(
+        None,
+        description="Your own places: a JSON file laid out like data/places.json, looked up "
+        "before the shipped gazetteer when extracting, consolidating and exporting.",
+    )
     few_shot: bool = True
     validation_retries: int = Field(2, ge=0, description="Re-asks after invalid output.")
     transport_retries: int = Field(4, ge=0, description="Retries after 429/5xx/timeouts.")

@@ -24,5 +24,7 @@ class RulesDrafter(Drafter):
     strategy = "rules"
 
     async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
-        draft = await asyncio.to_thread(build_draft, article.text, article.published)
+        draft = await asyncio.to_thread(
+            build_draft, article.text, article.published, gazetteer=context.gazetteer
+        )
         return DraftOutcome(draft=draft)

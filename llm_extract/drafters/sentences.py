@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from llm_extract.article import Article
     from llm_extract.backends.base import Generator
     from llm_extract.context import DocContext
+    from llm_extract.normalize import Gazetteer
     from llm_extract.prompts import Message, PromptTemplate
 
 MAX_SENTENCES = 40
@@ -53,21 +54,23 @@ def _label(value: SubEventType | None) -> str:
     return value.value if value else "no event"
 
 
-def _model_only_event(text: str, sub: SubEventType, country: str | None) -> DraftEvent:
+def _model_only_event(
+    text: str, sub: SubEventType, country: str | None, gazetteer: Gazetteer | None = None
+) -> DraftEvent:
     """An event only the model saw: its fields still read by code from the sentence.
 
     `country` is where the article's other events happen; it resolves generic actor
     phrases ("the army", "militants") as the rules do for the whole article.
     """
-    actors = scan_actors(text, country=country)
-    places = scan_places(text, exclude=[(a.start, a.end) for a in actors])
+    actors = scan_actors(text, country=country, gazetteer=gazetteer)
+    places = scan_places(text, exclude=[(a.start, a.end) for a in actors], gazetteer=gazetteer)
     place = best_place(places, near=0)
     return DraftEvent(
         evidence=text[:MAX_QUOTE],
         sub_event_type=sub,
         date_text=find_date_phrase(text),
         location=place.surface if place else None,
-        admin1=province_in(text),
+        admin1=province_in(text, gazetteer),
         country=place.place.country if place and place.place else country,
         actor1=[a.surface for a in actors][:MAX_NAMES],
         actor2=[],
@@ -75,10 +78,12 @@ def _model_only_event(text: str, sub: SubEventType, country: str | None) -> Draf
     )
 
 
-def questions(text: str, published: dt.date | None) -> tuple[Draft, list[str]]:
+def questions(
+    text: str, published: dt.date | None, gazetteer: Gazetteer | None = None
+) -> tuple[Draft, list[str]]:
     """The rules' draft, and the sentences the model is asked about (each once):
     every candidate sentence plus every sentence the rules read an event from."""
-    rules = build_draft(text, published)
+    rules = build_draft(text, published, gazetteer=gazetteer)
     by_text: dict[str, str] = {fold(s.text): s.text for s in candidate_sentences(text)}
     for event in rules.events:
         by_text.setdefault(fold(event.evidence), event.evidence)
@@ -113,13 +118,15 @@ class SentencesDrafter(Drafter):
         return self.template.render(sentence, few_shot=self.few_shot)
 
     async def draft(self, article: Article, context: DocContext) -> DraftOutcome:
-        rules, asked = await asyncio.to_thread(questions, article.text, article.published)
+        rules, asked = await asyncio.to_thread(
+            questions, article.text, article.published, context.gazetteer
+        )
         by_text = {fold(text): text for text in asked}
         labels: dict[str, SubEventType | None] = {}
         for key, text in by_text.items():
             gen = await self.generator.generate(self.messages(text), SentenceLabel, context=context)
             labels[key] = gen.value.sub_event_type
-        return arbitrate(rules, labels, by_text, self.arbiter)
+        return arbitrate(rules, labels, by_text, self.arbiter, context.gazetteer)
 
 
 def arbitrate(
@@ -127,10 +134,12 @@ def arbitrate(
     labels: dict[str, SubEventType | None],
     by_text: dict[str, str],
     arbiter: Arbiter,
+    gazetteer: Gazetteer | None = None,
 ) -> DraftOutcome:
     """The rules' events, flagged where the model's label agrees or not, and settled by
     `arbiter`; sentences only the model labelled become events (model) or warnings (code).
-    `labels` and `by_text` are keyed by the folded sentence."""
+    `labels` and `by_text` are keyed by the folded sentence; places of model-only events
+    are looked up in `gazetteer` (None: the process's choice)."""
     warnings: list[str] = []
     flags: dict[int, list[str]] = {}
     events: list[DraftEvent] = []
@@ -160,7 +169,7 @@ def arbitrate(
             continue
         if arbiter == "model":
             flags.setdefault(len(events), []).append("model_only")
-            events.append(_model_only_event(by_text[key], said, country))
+            events.append(_model_only_event(by_text[key], said, country, gazetteer))
         else:
             warnings.append(f"model saw {said.value} in {by_text[key][:60]!r}; rules did not")
     draft = Draft(actors=rules.actors, events=events[:8], casualties=rules.casualties)

@@ -14,11 +14,13 @@ import typer
 from rich.console import Console
 
 from llm_extract.cli_errors import safe_text, usage_error
+from llm_extract.cli_options import GazetteerOpt, settings_from_options
 from llm_extract.consolidate import consolidate, links
 from llm_extract.errors import ConfigurationError
 from llm_extract.evaluate.loading import load_predictions
 from llm_extract.export.exporters import Exporter, ExportInput
 from llm_extract.models import Document
+from llm_extract.normalize import Gazetteer, configured_gazetteer
 from llm_extract.registry import EXPORTERS
 
 
@@ -32,6 +34,15 @@ def _load(run: Path) -> list[Document]:
     if not docs:
         raise usage_error(f"no document could be loaded from {run}", err)
     return [docs[k] for k in sorted(docs)]
+
+
+def _gazetteer(path: Path | None) -> Gazetteer | None:
+    """The places `--gazetteer` (else the `gazetteer` setting) names; None: the shipped."""
+    settings = settings_from_options(gazetteer=path)
+    try:
+        return configured_gazetteer(settings.gazetteer)
+    except ConfigurationError as exc:
+        raise usage_error(str(exc)) from exc
 
 
 def text_path(directory: Path, doc_id: str) -> Path | None:
@@ -80,9 +91,11 @@ def _write(text: str, out: Path | None) -> None:
 def consolidate_command(
     run: Annotated[Path, typer.Argument(help="Run JSONL (or gold-format JSON files' dir).")],
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Write JSON here.")] = None,
+    gazetteer: GazetteerOpt = None,
 ) -> None:
     """Merge events that several articles report into one event each, with provenance."""
-    events = consolidate(_load(run))
+    places = _gazetteer(gazetteer)
+    events = consolidate(_load(run), places)
     payload = {
         "events": [e.model_dump(mode="json") for e in events],
         "links": links(events),
@@ -103,6 +116,7 @@ def export_command(
     title: Annotated[str, typer.Option("--title", help="HTML page title.")] = (
         "llm-extract review"
     ),
+    gazetteer: GazetteerOpt = None,
 ) -> None:
     """Write a run's events as GeoJSON, an HTML review page, or a plugin's export format."""
     try:
@@ -111,10 +125,12 @@ def export_command(
         raise usage_error(str(exc)) from exc
     if not callable(exporter):
         raise usage_error(f"export format {fmt!r} ({EXPORTERS.source(fmt)}) is not a function")
+    places = _gazetteer(gazetteer)
     docs = _load(run)
     err = Console(stderr=True)
     found = read_texts(texts, [d.doc_id for d in docs])
-    _write(exporter(ExportInput(docs, found, title, warn=lambda line: _say(err, line))), out)
+    run_input = ExportInput(docs, found, title, warn=lambda line: _say(err, line), gazetteer=places)
+    _write(exporter(run_input), out)
 
 
 def _say(err: Console, line: str) -> None:

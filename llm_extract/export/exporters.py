@@ -12,9 +12,11 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from llm_extract.consolidate import consolidate
 from llm_extract.export.geojson import to_geojson
 from llm_extract.export.html import build_review_page
 from llm_extract.models import Document
+from llm_extract.normalize import Gazetteer
 
 
 def _ignore(_message: str) -> None:
@@ -23,12 +25,14 @@ def _ignore(_message: str) -> None:
 
 @dataclass(frozen=True)
 class ExportInput:
-    """What an exporter gets: documents in doc_id order, texts by doc_id, a title."""
+    """What an exporter gets: documents in doc_id order, texts by doc_id, a title, and
+    the gazetteer the user configured (None: the process's choice)."""
 
     docs: list[Document]
     texts: Mapping[str, str] = field(default_factory=dict)
     title: str = "llm-extract review"
     warn: Callable[[str], None] = _ignore
+    gazetteer: Gazetteer | None = None
 
 
 Exporter = Callable[[ExportInput], str]
@@ -36,7 +40,7 @@ Exporter = Callable[[ExportInput], str]
 
 def geojson(run: ExportInput) -> str:
     """Events as a GeoJSON FeatureCollection."""
-    return json.dumps(to_geojson(run.docs), indent=1, ensure_ascii=False)
+    return json.dumps(to_geojson(run.docs, run.gazetteer), indent=1, ensure_ascii=False)
 
 
 def html(run: ExportInput) -> str:
@@ -44,4 +48,5 @@ def html(run: ExportInput) -> str:
     missing = sum(1 for d in run.docs if d.doc_id not in run.texts)
     if missing:
         run.warn(f"warning: no article text for {missing} document(s); pass --texts DIR")
-    return build_review_page(run.docs, run.texts, title=run.title)
+    merged = consolidate(run.docs, run.gazetteer)
+    return build_review_page(run.docs, run.texts, consolidated=merged, title=run.title)

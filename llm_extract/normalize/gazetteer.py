@@ -86,7 +86,7 @@ class JsonGazetteer:
     def _build(self) -> None:
         if self._places is None:
             raw = json.loads(files("llm_extract").joinpath("data/places.json").read_text("utf-8"))
-            self._places = [_place(item) for item in raw["places"]]
+            self._places = [place_of(item) for item in raw["places"]]
         ordered = sorted(self._places, key=lambda p: p.kind in ("admin1", "country"))
         index: dict[str, Place] = {}
         for place in ordered:
@@ -96,6 +96,11 @@ class JsonGazetteer:
                     index.setdefault(variant, place)
         self._fuzzy_keys = [k for k in index if " " not in k]
         self._index = index
+
+    def entries(self) -> list[Place]:
+        """Every entry of the table, in its order (loading it on first use)."""
+        self._load()
+        return list(self._places or ())
 
     def lookup(self, name: str, countries: Collection[str] | None = None) -> Place | None:
         """The entry for `name`; `countries` is accepted for symmetry and ignored."""
@@ -115,9 +120,23 @@ class JsonGazetteer:
         return index[found[0]] if found is not None else None
 
 
-def _place(item: dict[str, Any]) -> Place:
+def place_of(item: dict[str, Any]) -> Place:
+    """A `Place` from one entry of a places.json-style table (KeyError without a name,
+    TypeError or ValueError for fields of the wrong kind)."""
+    if not isinstance(item, dict):
+        raise TypeError(f"an entry is an object, not {type(item).__name__}")
+    name = item["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a non-empty string, not {name!r}")
+    for key in ("latitude", "longitude"):
+        value = item.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise TypeError(f"{key} must be a number, not {value!r}")
+    aliases = item.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise TypeError(f"aliases must be a list of strings, not {aliases!r}")
     return Place(
-        name=item["name"],
+        name=name,
         kind=item.get("kind", "place"),
         admin1=item.get("admin1"),
         country=item.get("country"),

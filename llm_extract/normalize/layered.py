@@ -14,8 +14,11 @@ from collections.abc import Collection
 from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
-from llm_extract.normalize.gazetteer import Gazetteer, JsonGazetteer, Place
+from llm_extract.errors import ConfigurationError
+from llm_extract.normalize.gazetteer import Gazetteer, JsonGazetteer, Place, place_of
 from llm_extract.normalize.text import name_key
 from llm_extract.normalize.world import WorldGazetteer
 
@@ -133,3 +136,54 @@ def get_gazetteer() -> Gazetteer:
 def resolve(gazetteer: Gazetteer | None) -> Gazetteer:
     """`gazetteer`, or the process's choice when None."""
     return gazetteer if gazetteer is not None else CHOICE.get()
+
+
+def read_places(path: Path) -> list[Place]:
+    """The places of a JSON file laid out like data/places.json (`{"places": [...]}`).
+
+    Anything unreadable is a `ConfigurationError` naming the file and the entry, so a
+    typo in a user's table stops the run before any document instead of losing places.
+    """
+    try:
+        raw: Any = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read gazetteer {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise ConfigurationError(f"gazetteer {path} is not valid JSON: {exc}") from exc
+    items = raw.get("places") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise ConfigurationError(f'gazetteer {path}: expected {{"places": [...]}}')
+    places: list[Place] = []
+    for i, item in enumerate(items):
+        try:
+            places.append(place_of(item))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigurationError(f"gazetteer {path}: places[{i}]: {exc}") from exc
+    return places
+
+
+def own_gazetteer(path: Path | str) -> LayeredGazetteer:
+    """The shipped gazetteer with the places of `path` in front of its hand-made table.
+
+    The user's entries win over the shipped ones of the same name and, like them, over
+    the world layer; the world layer is the shipped one (loaded once per process). Built
+    once per file version."""
+    file = Path(path).resolve()
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read gazetteer {path}: {exc.strerror or exc}") from exc
+    return _own_gazetteer(file, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _own_gazetteer(file: Path, _mtime_ns: int, _size: int) -> LayeredGazetteer:
+    shipped = shipped_gazetteer()
+    curated = JsonGazetteer([*read_places(file), *shipped.curated.entries()])
+    return LayeredGazetteer(curated, shipped.world)
+
+
+def configured_gazetteer(path: Path | str | None) -> Gazetteer | None:
+    """The gazetteer a `Settings.gazetteer` file names (None: none named, so callers
+    fall back on the process's choice)."""
+    return None if path is None else own_gazetteer(path)

@@ -18,7 +18,9 @@ from llm_extract.models import Location
 from llm_extract.normalize.gazetteer import WORLD, Gazetteer, JsonGazetteer, Place
 from llm_extract.normalize.layered import (
     LayeredGazetteer,
+    configured_gazetteer,
     get_gazetteer,
+    own_gazetteer,
     resolve,
     set_gazetteer,
     shipped_gazetteer,
@@ -34,10 +36,12 @@ __all__ = [
     "LayeredGazetteer",
     "Place",
     "WorldGazetteer",
+    "configured_gazetteer",
     "find_place",
     "get_gazetteer",
     "is_common_word",
     "normalize_location",
+    "own_gazetteer",
     "set_gazetteer",
     "shipped_gazetteer",
 ]

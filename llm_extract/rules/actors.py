@@ -16,7 +16,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from llm_extract.normalize import WORLD, ActorInfo, actor_info, get_gazetteer, name_key
+from llm_extract.normalize import WORLD, ActorInfo, Gazetteer, actor_info, name_key
+from llm_extract.normalize.layered import resolve
 from llm_extract.ontology import ActorType
 from llm_extract.text import Parsed
 
@@ -77,14 +78,14 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
     return pattern_re, loose_re, caps_re
 
 
-def _is_place(sentence: str, start: int, surface: str) -> bool:
+def _is_place(sentence: str, start: int, surface: str, gazetteer: Gazetteer) -> bool:
     """'in Damascus' names a place even though 'Damascus' can stand for a government.
 
     Only the hand-made gazetteer counts: the world layer names towns after groups and
     people ("members of Hamas" is not Hamm), so its matches never hide an actor."""
     if not _PLACE_BEFORE.search(sentence[max(0, start - 12) : start]):
         return False
-    place = get_gazetteer().lookup(surface)
+    place = gazetteer.lookup(surface)
     return place is not None and place.source != WORLD
 
 
@@ -102,16 +103,20 @@ def _spans(sentence: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(kept))
 
 
-def scan_actors(sentence: str, *, country: str | None = None) -> list[ActorMention]:
+def scan_actors(
+    sentence: str, *, country: str | None = None, gazetteer: Gazetteer | None = None
+) -> list[ActorMention]:
     """Every actor mention in `sentence`, left to right, longest match where they overlap.
 
     `country` is the country the events happen in: it resolves generic mentions ("the
-    army", "protesters") and makes state forces abroad external forces.
+    army", "protesters") and makes state forces abroad external forces. A name the
+    `gazetteer` (None: the process's choice) knows as a place after "in" is a place.
     """
+    g = resolve(gazetteer)
     out: list[ActorMention] = []
     for start, end in _spans(sentence):
         surface = sentence[start:end]
-        if _is_place(sentence, start, surface):
+        if _is_place(sentence, start, surface, g):
             continue
         info = actor_info(surface, country=country)
         if info is None:

@@ -26,7 +26,8 @@ from llm_extract.draft import (
     DraftCasualty,
     DraftEvent,
 )
-from llm_extract.normalize import fold, resolve_date
+from llm_extract.normalize import Gazetteer, fold, resolve_date
+from llm_extract.normalize.layered import resolve
 from llm_extract.ontology import DatePrecision, Outcome
 from llm_extract.rules.actors import (
     ActorMention,
@@ -79,6 +80,7 @@ def _fatalities(
 class _Context:
     published: dt.date | None
     country: str | None
+    gazetteer: Gazetteer
     last_place: PlaceMention | None = None
     last_admin1: str | None = None
     last_date: str | None = None
@@ -89,7 +91,7 @@ class _Context:
         local = [p for p in places if p.rank < 3]
         if local:
             self.last_place = best_place(local, near=0)
-            self.last_admin1 = province_in(sentence.text)
+            self.last_admin1 = province_in(sentence.text, self.gazetteer)
         if date_text and resolve_date(date_text, self.published).precision in (
             DatePrecision.DAY,
             DatePrecision.WEEK,
@@ -105,8 +107,12 @@ def _clip(text: str) -> str:
     return cut[: cut.rfind(" ")] if " " in cut else cut
 
 
-def build_draft(text: str, published: dt.date | None = None) -> Draft:
-    """Read events, casualties and actors from an article with rules alone."""
+def build_draft(
+    text: str, published: dt.date | None = None, *, gazetteer: Gazetteer | None = None
+) -> Draft:
+    """Read events, casualties and actors from an article with rules alone; places are
+    looked up in `gazetteer` (None: the process's choice)."""
+    g = resolve(gazetteer)
     sentences: list[Sentence] = []
     parsed: dict[int, Parsed] = {}
     seen_text: set[str] = set()
@@ -117,24 +123,32 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
             seen_text.add(key)
             sentences.append(s)
             parsed[s.start] = p
-    actors = {s.start: scan_actors(s.text) for s in sentences}
+    actors = {s.start: scan_actors(s.text, gazetteer=g) for s in sentences}
     excluded = {s.start: [(a.start, a.end) for a in actors[s.start]] for s in sentences}
-    places = {s.start: scan_places(s.text, exclude=excluded[s.start]) for s in sentences}
+    places = {
+        s.start: scan_places(s.text, exclude=excluded[s.start], gazetteer=g) for s in sentences
+    }
     country = article_country(sentences, places, actors)
     if country:  # again, with the article's country: its small towns count ("raided Gwoza")
         places = {
-            s.start: scan_places(s.text, exclude=excluded[s.start], countries=(country,))
+            s.start: scan_places(
+                s.text, exclude=excluded[s.start], countries=(country,), gazetteer=g
+            )
             for s in sentences
         }
     scanned = {
-        s.start: [m for m in scan_actors(s.text, country=country) if not is_background(s.text, m)]
+        s.start: [
+            m
+            for m in scan_actors(s.text, country=country, gazetteer=g)
+            if not is_background(s.text, m)
+        ]
         for s in sentences
     }
     for s in sentences:  # armed groups the table does not know, from the parse
         unknown = named_groups(parsed[s.start], scanned[s.start])
         scanned[s.start] = sorted([*scanned[s.start], *unknown], key=lambda m: m.start)
     group = sole_group([m for s in sentences if not s.headline for m in scanned[s.start]])
-    ctx = _Context(published=published, country=country)
+    ctx = _Context(published=published, country=country, gazetteer=g)
     first_date = next(
         (d for s in sentences if not s.headline and (d := find_date_phrase(s.text))), None
     )
@@ -163,7 +177,7 @@ def build_draft(text: str, published: dt.date | None = None) -> Draft:
                         event=e,
                         place=place,
                         own_place=own is not None,
-                        admin1=province_in(s.text) if own else ctx.last_admin1,
+                        admin1=province_in(s.text, g) if own else ctx.last_admin1,
                         country=(place.place.country if place and place.place else None) or country,
                         date_text=d_text,
                         own_date=own_date,
