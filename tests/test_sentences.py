@@ -92,3 +92,23 @@ def test_candidate_sentences_drop_repeated_lines() -> None:
     found = candidate_sentences(text)
     assert [s.text for s in found] == ["Clashes erupted in the town"]
     assert found[0].start == 0
+
+
+def test_text_without_capitals_still_ends_sentences_at_full_stops() -> None:
+    """Real dev reports (bench/realdev), each prose line lower-cased as MUC-4's wire copy
+    is: every full stop that ends a sentence in the cased line ends one in the lower-cased
+    line too (a lower-case start after a full stop says nothing where nothing is cased)."""
+    from pathlib import Path
+
+    realdev = Path(__file__).resolve().parent.parent / "bench" / "realdev"
+    failures: list[str] = []
+    for path in sorted(realdev.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip().endswith("."):
+                continue
+            cased = split_sentences(line)
+            lowered = {s.end for s in split_sentences(line.lower())}
+            for s in cased[:-1]:
+                if s.text.endswith(".") and s.end not in lowered:
+                    failures.append(f"{path.name}: {s.text[-60:]!r}")
+    assert not failures, "\n".join(failures)

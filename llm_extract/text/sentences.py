@@ -104,12 +104,15 @@ def _pieces(offset: int, block: str) -> list[tuple[int, str]]:
     return out
 
 
-def _continues(previous: str, piece: str) -> bool:
+def _continues(previous: str, piece: str, cased: bool = True) -> bool:
     """A piece the parser cut off that a reader would not: it starts in lower case after
-    no sentence-final mark ("al-Assad, etc. and"), or is bare punctuation."""
+    no sentence-final mark ("al-Assad, etc. and"), or is bare punctuation. In text that
+    has lost its capitals (`cased` False: MUC-4's wire copy) a lower-case start says
+    nothing, so a piece after a full stop is a sentence of its own."""
     if not any(ch.isalnum() for ch in piece):
         return True
-    return piece[:1].islower() and not previous.rstrip("\"'”’)]").endswith(("!", "?", "…"))
+    ends = ("!", "?", "…") if cased else ("!", "?", "…", ".")
+    return piece[:1].islower() and not previous.rstrip("\"'”’)]").endswith(ends)
 
 
 def _trim(span: Span) -> Span:
@@ -124,6 +127,7 @@ def _trim(span: Span) -> Span:
 
 def _sentences(doc: Doc, offset: int, index: int, headline: bool) -> list[Parsed]:
     text = doc.text
+    cased = any(ch.isupper() for ch in text)
     out: list[Parsed] = []
     for sent in doc.sents:
         raw = text[sent.start_char : sent.end_char]
@@ -131,7 +135,7 @@ def _sentences(doc: Doc, offset: int, index: int, headline: bool) -> list[Parsed
         if not body:
             continue
         base = sent.start_char + len(raw) - len(raw.lstrip())
-        if out and _continues(out[-1].sentence.text, body):
+        if out and _continues(out[-1].sentence.text, body, cased):
             prev = out[-1]
             span = _trim(doc[prev.span.start : sent.end])
             joined = text[prev.base : base + len(body)]
