@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from llm_extract.normalize.text import name_key
 from llm_extract.ontology import ActorType
+from llm_extract.text.language import alternation, english
 
 FUZZY_CUTOFF = 90.0
 """token_sort_ratio needed for a fuzzy alias match: typos and word order, not new names."""
@@ -37,28 +38,14 @@ FUZZY_CUTOFF = 90.0
 _SHORT_CAPS = re.compile(r"[A-Z]{1,3}")
 _MAX_NATIONALITY_WORDS = 6
 """Longest nationality key, in words ("democratic republic of the congo")."""
-_BACKED = re.compile(
-    r"^(?:\S+-|\S+\s+)(?:backed|affiliated|linked|allied|aligned|supported|sponsored|led|"
-    r"loyal|funded|trained|armed)\s+",
-    re.IGNORECASE,
+_PEEL: dict[str, list[str]] = english().vocabulary()["normalize"]["actor_descriptors"]
+"""Descriptors peeled off a name ("Iran-backed", "so-called", "fighters"): language data."""
+_BACKED = re.compile(rf"^(?:\S+-|\S+\s+)(?:{alternation(_PEEL['backed'])})\s+", re.IGNORECASE)
+_GROUP_OF_KIND = (
+    rf"(?:{alternation(_PEEL['leading_group_kinds'])})\s+(?:{alternation(_PEEL['group_nouns'])})"
 )
-_LEADING = re.compile(
-    r"^(?:pro-\S+|anti-\S+|allied|local|so-called|self-styled|self-proclaimed|beleaguered|"
-    r"rival|suspected|alleged|hardline|notorious|feared|paramilitary|Islamist|jihadist|"
-    r"extremist|separatist|Sunni|Shiite|Shia|"
-    r"(?:militant|armed|rebel|extremist|jihadist|insurgent|terror|terrorist|paramilitary|"
-    r"separatist|Islamist)\s+(?:group|movement|organi[sz]ation))\s+",
-    re.IGNORECASE,
-)
-_TRAILING = re.compile(
-    r"\s+(?:fighters|fighter|militants|militant|militia|militias|militiamen|members|brigades|"
-    r"brigade|forces|troops|soldiers|group|groups|units|unit|jihadists|jihadist|insurgents|"
-    r"insurgent|loyalists|movement|organi[sz]ation|faction|factions|men|battalions|operatives|"
-    r"elements|positions|ranks|rebels|rebel|guerrillas|guerrilla|separatists|paramilitaries|"
-    r"mercenaries|extremists|gunmen|cadres|commanders|leaders|leadership|officials|wing|"
-    r"affiliate|offshoot|branch|cells|cell)$",
-    re.IGNORECASE,
-)
+_LEADING = re.compile(rf"^(?:{alternation(_PEEL['leading'])}|{_GROUP_OF_KIND})\s+", re.IGNORECASE)
+_TRAILING = re.compile(rf"\s+(?:{alternation(_PEEL['trailing'])})$", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 _YEARS = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)")
 _CANONICAL = re.compile(

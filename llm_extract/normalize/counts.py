@@ -17,8 +17,8 @@ from llm_extract.normalize.quantities import (
     CountMatch,
     number_value,
     scan_counts,
-    wordset,
 )
+from llm_extract.text.language import english
 
 __all__ = [
     "CountMatch",
@@ -35,14 +35,8 @@ _PEOPLE_AFTER_RE = re.compile(
     rf"[A-Za-z][\w'-]*){{0,2}}?\s+(?:{PEOPLE})\b",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = wordset(
-    """
-    were was are is be been being have has had in on at by from for of and or but with
-    including include includes among between after before during over since until while who
-    which that the a an their its his her them they it this those these as to into killed
-    wounded injured died dead said say says according reported
-    """
-)
+_FUNCTION_WORDS = frozenset(english().vocabulary()["normalize"]["function_words"])
+"""Words that end the noun phrase after a quantity ("five were killed", "ten of them")."""
 
 
 def _phrase_end(text: str, cm: CountMatch) -> tuple[int, bool]:

@@ -1,7 +1,9 @@
 """The English phrases `dates` reads: full, partial and relative date expressions.
 
-Month and weekday names come from dateutil's parser tables; the rest is the wording
-FORMAT.md's Dates rules name ("ago", "last week", "over the weekend", "recently", ...).
+Month and weekday names come from dateutil's parser tables; count words, the words that
+lead a month name, relative days and planning words from the language's vocabulary
+(data/lexicons.json, "normalize"/"dates"); the rest is the wording FORMAT.md's Dates
+rules name ("ago", "last week", "over the weekend", "recently", ...).
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ import re
 
 from dateutil.parser import parserinfo
 
+from llm_extract.text.language import alternation, english
+
+_WORDS = english().vocabulary()["normalize"]
+_DATES = _WORDS["dates"]
+LOWERCASE_MONTHS = frozenset(_WORDS["lowercase_month_words"])
+"""Month names that are also English words ("may", "march"): months only when capitalised."""
 INFO = parserinfo()
 _MONTH_NAMES = sorted((n for names in INFO.MONTHS for n in names), key=len, reverse=True)
 _WEEKDAY_NAMES = sorted((n for names in INFO.WEEKDAYS for n in names), key=len, reverse=True)
@@ -17,11 +25,7 @@ MONTH = r"(?:" + "|".join(_MONTH_NAMES) + r")\b\.?"
 WEEKDAY = r"\b(?P<wd>" + "|".join(n for n in _WEEKDAY_NAMES if len(n) > 3) + r")\b"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
-NUMBER = (
-    r"\d+|a|an|a\s+couple\s+of|couple\s+of|a\s+few|few|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty|forty-eight|"
-    r"twenty-four|seventy-two"
-)
+NUMBER = rf"\d+|{alternation(_DATES['counts'])}"
 _I = re.IGNORECASE
 
 ISO_RE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
@@ -38,8 +42,7 @@ M_REL_YEAR_RE = re.compile(
     _I,
 )
 M_RE = re.compile(
-    rf"\b(?P<pre>in|of|for|since|during|until|till|by|from|early|mid|late|last|this|next|"
-    rf"through|throughout|before|after|end\s+of|beginning\s+of)[\s-]+(?:early\s+|late\s+|mid-?)?"
+    rf"\b(?P<pre>{alternation(_DATES['month_leads'])})[\s-]+(?:early\s+|late\s+|mid-?)?"
     rf"(?P<mon>{MONTH})(?!\w)",
     _I,
 )
@@ -58,18 +61,16 @@ WEEK_RE = re.compile(
     _I,
 )
 RELDAY_RE = re.compile(
-    r"\b(?P<dby>(?:the\s+)?day\s+before\s+yesterday)\b|\b(?P<yest>yesterday)\b"
-    r"|\b(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))\b"
-    r"|\b(?P<night>last\s+night|overnight)\b|\b(?P<tomorrow>tomorrow)\b",
+    "|".join(
+        rf"\b(?P<{day}>{alternation(words)})\b" for day, words in _DATES["relative_days"].items()
+    ),
     _I,
 )
+"""One named group per relative day: day_before_yesterday, yesterday, today, last_night,
+tomorrow."""
 RECENT_VAGUE_RE = re.compile(r"\brecent\s+(?:months|years)\b", _I)
 RECENT_RE = re.compile(r"\brecent(?:ly)?\b|\blately\b", _I)
 REL_MONTH_RE = re.compile(r"\b(?P<which>last|previous|past|this|next)\s+month\b", _I)
 REL_YEAR_RE = re.compile(r"\b(?P<which>last|previous|past|this|next)\s+year\b", _I)
 YEAR_RE = re.compile(rf"(?<![\d,.])(?P<y>{YEAR})(?!\d)(?!,\d)(?!\s*(?:people|civilians)\b)", _I)
-PLANNED_RE = re.compile(
-    r"\b(?:plann?(?:ed|ing)|plans?|expected|expects?|scheduled|due|upcoming|forthcoming|"
-    r"slated|will|set\s+to|to\s+be\s+held|is\s+to|are\s+to)\b",
-    _I,
-)
+PLANNED_RE = re.compile(rf"\b(?:{alternation(_DATES['planned'])})\b", _I)

@@ -51,7 +51,7 @@ def _month_number(name: str) -> int | None:
 
 def _valid_month(name: str) -> bool:
     """'May' and 'March' must be capitalised, so the verbs do not read as months."""
-    return name.rstrip(".").lower() not in ("may", "march") or name[:1].isupper()
+    return name.rstrip(".").lower() not in ph.LOWERCASE_MONTHS or name[:1].isupper()
 
 
 def _day_of(day: str) -> int:
@@ -269,11 +269,11 @@ def _weekdays(text: str, published: dt.date | None) -> DateRange | None:
 
 def _relative_days(m: re.Match[str], published: dt.date) -> DateRange:
     """ "yesterday", "today", "last night", "tomorrow"."""
-    if m["dby"]:
+    if m["day_before_yesterday"]:
         return _day(published - dt.timedelta(days=2))
-    if m["yest"]:
+    if m["yesterday"]:
         return _day(published - dt.timedelta(days=1))
-    if m["night"]:
+    if m["last_night"]:
         return DateRange(start=published - dt.timedelta(days=1), end=published, precision=_DAY_P)
     if m["tomorrow"]:
         return _day(published + dt.timedelta(days=1))

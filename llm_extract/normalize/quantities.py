@@ -10,103 +10,33 @@ so a casualty clause can be scanned as a whole. Reading a count phrase into a `C
 import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from dateutil.parser import parserinfo
 
+from llm_extract.text.language import alternation, english
 
-def wordset(words: str) -> frozenset[str]:
-    """A set from a whitespace-separated word list (keeps long vocabularies readable)."""
-    return frozenset(words.split())
+_WORDS = english().vocabulary()["normalize"]
+"""The language's words for quantities (data/lexicons.json, "normalize")."""
+_NUMBERS: dict[str, dict[str, int]] = _WORDS["numbers"]
+_SMALL = _NUMBERS["values"]
+_MULTIPLIERS = _NUMBERS["multipliers"]
+_BIG = _NUMBERS["scales"]
+_VAGUE_UNITS: dict[str, Any] = _WORDS["vague_units"]
+_VAGUE_UNIT: dict[str, int] = {**_VAGUE_UNITS["plural"], **_VAGUE_UNITS["singular"]}
 
-
-_SMALL: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_BIG: dict[str, int] = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_VAGUE_UNIT: dict[str, int] = {
-    "tens": 10,
-    "dozens": 12,
-    "scores": 20,
-    "hundreds": 100,
-    "thousands": 1_000,
-    "millions": 1_000_000,
-    "dozen": 12,
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-}
-
-_PEOPLE_PLURAL = (
-    "people|persons|individuals|civilians|children|kids|babies|infants|women|men|boys|girls|"
-    "soldiers|troops|fighters|militants|rebels|insurgents|jihadists|militiamen|gunmen|"
-    "attackers|combatants|members|policemen|police(?:\\s+officers)?|officers|guards|"
-    "personnel|paramedics|medics|doctors|nurses|activists|journalists|reporters|residents|"
-    "villagers|protesters|protestors|demonstrators|students|pupils|teachers|workers|farmers|"
-    "worshippers|pilgrims|refugees|migrants|displaced|hostages|prisoners|detainees|"
-    "relatives|family\\s+members|victims|casualties|fatalities|deaths|losses|dead|wounded|"
-    "injured|bodies|lives|souls|others|commanders|officials|volunteers|aid\\s+workers|"
-    "drivers|passengers|travell?ers|shepherds|herders|traders|miners|fishermen|clerics|"
-    "imams|priests|engineers|contractors|peacekeepers|guerrillas|recruits|cadets"
-)
-PEOPLE_SINGULAR = (
-    "person|individual|civilian|child|kid|baby|infant|toddler|woman|man|boy|girl|teenager|"
-    "soldier|fighter|militant|rebel|insurgent|jihadist|militiaman|gunman|attacker|combatant|"
-    "member|policeman|policewoman|officer|guard|paramedic|medic|doctor|nurse|activist|"
-    "journalist|reporter|resident|villager|protester|protestor|demonstrator|student|pupil|"
-    "teacher|worker|farmer|worshipper|pilgrim|refugee|migrant|hostage|prisoner|detainee|"
-    "relative|victim|commander|official|volunteer|driver|shepherd|imam|priest|judge"
-)
+_PEOPLE_PLURAL = alternation(_WORDS["people"]["plural"])
+PEOPLE_SINGULAR = alternation(_WORDS["people"]["singular"])
 PEOPLE = rf"(?:{_PEOPLE_PLURAL}|{PEOPLE_SINGULAR})"
 
 # Words after a number that make it a measure, a time span or a date, not a head count.
-_UNITS = wordset(
-    """
-    second seconds minute minutes min mins hour hours hr hrs day days night nights week
-    weeks month months year years decade decades century centuries am pm a.m p.m o'clock
-    gmt utc km kms kilometer kilometers kilometre kilometres mile miles m meter meters
-    metre metres cm mm foot feet ft inch inches yard yards acre acres hectare hectares
-    square sq percent per pct kg kilogram kilograms kilo kilos ton tons tonne tonnes pound
-    pounds lb lbs gram grams litre litres liter liters gallon gallons barrel barrels dollar
-    dollars usd euro euros cent cents degree degrees times time another side sides way hand
-    point storey storeys story stories floor floors round rounds mm-caliber caliber calibre
-    """
-)
+_UNITS = frozenset(_WORDS["measure_words"])
 _MONTHS = "|".join(name for names in parserinfo.MONTHS for name in names)  # dateutil's table
+LOWERCASE_MONTHS = frozenset(_WORDS["lowercase_month_words"])
+"""Month names that are also English words ("may", "march"): months only when capitalised."""
 _MONTH_RE = re.compile(rf"(?:{_MONTHS})\.?", re.IGNORECASE)
 
-_NUM_WORD = (
-    "seventeen|thirteen|fourteen|fifteen|sixteen|eighteen|nineteen|eleven|twelve|"
-    "seventy|twenty|thirty|forty|fifty|sixty|eighty|ninety|"
-    "zero|one|two|three|four|five|six|seven|eight|nine|ten|"
-    "hundred|thousand|million|billion|dozen"
-)
+_NUM_WORD = alternation(sorted([*_SMALL, *_MULTIPLIERS, *_BIG], key=len, reverse=True))
 _W = rf"(?:{_NUM_WORD})(?![\w])"
 # "and" joins number words only after a scale word: "one hundred and twenty", not "ten and 15"
 _AFTER_SCALE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
@@ -120,21 +50,11 @@ _DIGIT_NUM = (
 )
 _NUM = rf"(?:{_DIGIT_NUM}|{_WORD_NUM})"
 
-_LOWER = (
-    r"more\s+than|well\s+over|just\s+over|over|at\s+least|in\s+excess\s+of|upwards\s+of|"
-    r"no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|not\s+fewer\s+than|"
-    r"a\s+minimum\s+of|above"
-)
-_APPROX = (
-    r"around|about|some|approximately|roughly|an\s+estimated|estimated|approx\.?|circa|"
-    r"an\s+approximate"
-)
-_UPPER = (
-    r"nearly|almost|as\s+many\s+as|up\s+to|close\s+to|at\s+most|no\s+more\s+than|"
-    r"not\s+more\s+than|fewer\s+than|less\s+than|just\s+under|under|a\s+maximum\s+of|"
-    r"as\s+much\s+as"
-)
-_EXTRA = r"another|a\s+further|an\s+additional|additional|a\s+total\s+of"
+_QUALIFIERS: dict[str, list[str]] = _WORDS["count_qualifiers"]
+_LOWER = alternation(_QUALIFIERS["lower"])
+_APPROX = alternation(_QUALIFIERS["approx"])
+_UPPER = alternation(_QUALIFIERS["upper"])
+_EXTRA = alternation(_QUALIFIERS["extra"])
 _QUAL = rf"(?:(?P<lower>{_LOWER})|(?P<approx>{_APPROX})|(?P<upper>{_UPPER}))"
 _START = r"(?<![\w.,$£€#/:\-])"
 
@@ -148,22 +68,17 @@ _NUMERIC_RE = re.compile(
 )
 _MULTIPLIER_RE = re.compile(
     rf"{_START}(?:(?P<extra>{_EXTRA})\s+)?(?:{_QUAL}\s+)?"
-    r"(?:(?P<vm>tens|dozens|scores|hundreds|thousands|millions)"
-    r"(?:\s+of\s+(?P<vm2>thousands|millions))?"
-    r"|(?:several|a\s+few|few|many)\s+(?P<vs>dozen|hundred|thousand|million)s?)\b",
+    rf"(?:(?P<vm>{alternation(_VAGUE_UNITS['plural'])})"
+    rf"(?:\s+of\s+(?P<vm2>{alternation(_VAGUE_UNITS['of'])}))?"
+    rf"|(?:{alternation(_VAGUE_UNITS['quantifiers'])})\s+"
+    rf"(?P<vs>{alternation(_VAGUE_UNITS['singular'])})s?)\b",
     re.IGNORECASE,
 )
+_ONE = alternation(_WORDS["one_person"])
 _SINGULAR_RE = re.compile(
-    rf"(?<![\w])(?:an?|a\s+single|one\s+single)\s+(?:\w[\w'-]*\s+)?(?:{PEOPLE_SINGULAR})\b",
-    re.IGNORECASE,
+    rf"(?<![\w])(?:{_ONE})\s+(?:\w[\w'-]*\s+)?(?:{PEOPLE_SINGULAR})\b", re.IGNORECASE
 )
-_VAGUE_RE = re.compile(
-    r"(?<![\w])(?:a\s+large\s+(?:amount|number)\s+of|large\s+numbers\s+of|"
-    r"an?\s+(?:unknown|unspecified|undetermined|undisclosed)\s+number\s+of|"
-    r"a\s+number\s+of|a\s+handful\s+of|a\s+lot\s+of|lots\s+of|a\s+few|several|many|"
-    r"numerous|multiple|countless|others)\b",
-    re.IGNORECASE,
-)
+_VAGUE_RE = re.compile(rf"(?<![\w])(?:{alternation(_WORDS['vague_quantities'])})\b", re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"[\s-]*([A-Za-z][\w'.]*|%)")
 _PREV_WORD_RE = re.compile(r"([A-Za-z][\w'.]*)[\s,]*$")
 
@@ -219,10 +134,8 @@ def number_value(phrase: str) -> int | None:
             current += float(tok.replace(",", ""))
         elif tok in _SMALL:
             current += _SMALL[tok]
-        elif tok == "hundred":
-            current = (current or 1) * 100
-        elif tok == "dozen":
-            current = (current or 1) * 12
+        elif tok in _MULTIPLIERS:  # "hundred", "dozen"
+            current = (current or 1) * _MULTIPLIERS[tok]
         elif tok in _BIG:
             total += (current or 1) * _BIG[tok]
             current = 0
@@ -245,7 +158,7 @@ def _is_month(word: str) -> bool:
     """Month names and abbreviations; "may" and "march" only when capitalised."""
     if not _MONTH_RE.fullmatch(word):
         return False
-    return word.lower() not in ("may", "march") or word[:1].isupper()
+    return word.lower() not in LOWERCASE_MONTHS or word[:1].isupper()
 
 
 def _is_people_count(text: str, m: re.Match[str], n_end: int) -> bool:

@@ -7,7 +7,7 @@ and the vocabulary data file (English shipped).
 """
 
 from llm_extract.text.fold import fold, fold_char, fold_with_map, name_key
-from llm_extract.text.language import ENGLISH, Language, english
+from llm_extract.text.language import ENGLISH, Language, alternation, english
 from llm_extract.text.sentences import (
     Parsed,
     Sentence,
@@ -22,6 +22,7 @@ __all__ = [
     "Language",
     "Parsed",
     "Sentence",
+    "alternation",
     "english",
     "fold",
     "fold_char",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -49,6 +50,12 @@ ENGLISH = Language(
 def english() -> Language:
     """The shipped language."""
     return ENGLISH
+
+
+def alternation(patterns: Iterable[str]) -> str:
+    """A vocabulary list as one regex alternation, in its order (the order the
+    alternatives are tried); a space in an entry matches any run of white space."""
+    return "|".join(p.replace(" ", r"\s+") for p in patterns)
 
 
 @lru_cache(maxsize=4)
