@@ -11,7 +11,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from llm_extract.normalize import actor_info, find_count_phrase, parse_count, resolve_date
+from llm_extract.evaluate.matching import fold_place
+from llm_extract.normalize import (
+    actor_info,
+    find_count_phrase,
+    normalize_location,
+    parse_count,
+    resolve_date,
+)
 from llm_extract.normalize.quantities import number_value, scan_counts
 from llm_extract.text import english
 
@@ -94,5 +101,29 @@ def test_descriptors_are_peeled_off_actor_names() -> None:
             *(f"Houthi {w}" for w in _plain(peel["trailing"])),
         ]
         if (found := actor_info(name)) is None or found.name != houthis.name
+    ]
+    assert not wrong, wrong
+
+
+def test_place_words_around_a_name_leave_the_place() -> None:
+    words = WORDS["places"]
+    names = [
+        *(f"{w} Idlib" for w in _plain(words["leads"])),
+        *(f"the {w} of Idlib" for w in _plain(words["area_of"])),
+        *(f"Idlib {w}" for w in _plain(words["kind_suffixes"])),
+    ]
+    wrong: list[tuple[str, object]] = [
+        (n, loc) for n in names if (loc := normalize_location(n)).admin1 != "Idlib"
+    ]
+    wrong += [
+        (w, fold_place(f"the {w} of Salma"))
+        for w in _plain(words["kinds_of"])
+        if fold_place(f"the {w} of Salma") != "salma"
+    ]
+    text = "Jets struck Kafr Zita, in the central {} of Hama, on Monday."
+    wrong += [
+        (w, loc)
+        for w in _plain(words["admin_units"])
+        if (loc := normalize_location("Kafr Zita", text.format(w))).admin1 != "Hama"
     ]
     assert not wrong, wrong

@@ -29,6 +29,7 @@ from llm_extract.models import (
     Location,
 )
 from llm_extract.text.fold import fold
+from llm_extract.text.language import alternation, english
 
 FUZZY_THRESHOLD = 90.0
 """rapidfuzz score (0-100) at or above which two names, or a quote and the text, agree."""
@@ -38,8 +39,8 @@ T = TypeVar("T", Actor, Event, Casualty)
 # --- folding ---------------------------------------------------------------------------
 
 _NON_WORD = re.compile(r"[\W_]+")
-_PLACE_PREFIX = re.compile(
-    r"^(?:the |(?:town|city|village|district|province|governorate|region|area) of )+"
+_PLACE_PREFIX = re.compile(  # on fold_name's single-spaced text
+    rf"^(?:the |(?:{alternation(english().vocabulary()['normalize']['places']['kinds_of'])}) of )+"
 )
 
 

@@ -27,6 +27,7 @@ from llm_extract.normalize.layered import (
 )
 from llm_extract.normalize.text import name_key
 from llm_extract.normalize.world import _ARTICLE, WORLD_LARGE, WorldGazetteer
+from llm_extract.text.language import alternation, english
 
 __all__ = [
     "WORLD",
@@ -46,19 +47,15 @@ __all__ = [
     "shipped_gazetteer",
 ]
 
-_ADMIN_WORDS = r"(?:province|governorate|state|prefecture|oblast)"
+_PLACES: dict[str, list[str]] = english().vocabulary()["normalize"]["places"]
+"""Words around place names (data/lexicons.json, "normalize"/"places")."""
+_ADMIN_WORDS = rf"(?:{alternation(_PLACES['admin_units'])})"
 _PLACE_NAME = r"(?P<p>[A-Z][\w'’-]*(?:\s+(?:al-|el-|ad-|as-|ar-)?[A-Z][\w'’-]*){0,2})"
 _PREFIX = re.compile(
-    r"^(?:the\s+)?(?:(?:outskirts|countryside|vicinity|area|town|city|village|district|"
-    r"suburbs?|centre|center|region|province)\s+(?:of|around)\s+)+",
-    re.IGNORECASE,
+    rf"^(?:the\s+)?(?:(?:{alternation(_PLACES['area_of'])})\s+(?:of|around)\s+)+", re.IGNORECASE
 )
-_LEAD = re.compile(r"^(?:in|at|near|around|outside|inside|the)\s+", re.IGNORECASE)
-_SUFFIX = re.compile(
-    r"\s+(?:province|governorate|city|town|village|countryside|region|area|district|"
-    r"mountains?|outskirts)$",
-    re.IGNORECASE,
-)
+_LEAD = re.compile(rf"^(?:{alternation(_PLACES['leads'])})\s+", re.IGNORECASE)
+_SUFFIX = re.compile(rf"\s+(?:{alternation(_PLACES['kind_suffixes'])})$", re.IGNORECASE)
 # ", in the northwestern province of Latakia" / ", an opposition-held town in Idlib province"
 _CONTEXT = (
     re.compile(

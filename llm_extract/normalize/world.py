@@ -18,6 +18,7 @@ from importlib.resources import files
 
 from llm_extract.normalize.gazetteer import WORLD, Place
 from llm_extract.normalize.text import name_key
+from llm_extract.text.language import alternation, english
 
 _WORLD_FILE = "data/world_places.tsv.gz"
 WORLD_LARGE = 100_000
@@ -28,8 +29,10 @@ _ALT_WEIGHT = 3
 """A place matched by an alternate name counts as a third of its population when ranked
 against places of that main name ("Odessa": Odesa, Ukraine over Odessa, Texas; "Man":
 Man, Ivory Coast over Manchester, one of whose alternate names it is)."""
-_ADMIN_TAIL = re.compile(r"^(?P<n>.+) (?:province|governorate|state|region|oblast|prefecture)$")
-_DISTRICT_TAIL = re.compile(r"^(?P<n>.+) (?:district|county|city|town|village)$")
+_PLACE_WORDS: dict[str, list[str]] = english().vocabulary()["normalize"]["places"]
+_ADMIN_TAIL = re.compile(rf"^(?P<n>.+) (?:{alternation(_PLACE_WORDS['admin_tails'])})$")
+"""A name key ending in a division word ("idlib governorate")."""
+_DISTRICT_TAIL = re.compile(rf"^(?P<n>.+) (?:{alternation(_PLACE_WORDS['district_tails'])})$")
 _ARTICLE = re.compile(r"^(?:al|el|an|ar|as|ad|ash|at|az) ")
 # Where a leading "al-"/"el-" is the Arabic article news often drops ("Arish" for El
 # Arish); elsewhere "El" is part of the name (El Congo, El Paso are not "Congo", "Paso").
