@@ -65,6 +65,21 @@ PARSE = [
         [S.ATTACK],
     ),
     ("The president condemned the attacks.", []),
+    # bare harm words anchored by the parse, explosions, captures by unnamed attackers
+    ("Gunmen fired on the army base in Gao on Monday.", [S.ARMED_CLASH]),
+    ("Two farmers were shot dead near the market of Jos.", [S.ATTACK]),
+    (
+        "Unidentified men hurled dynamite sticks at the mayor's office in Cusco.",
+        [S.REMOTE_EXPLOSIVE],
+    ),
+    ("A blast tore through a bus station in Kano on Friday.", [S.REMOTE_EXPLOSIVE]),
+    (
+        "The checkpoint was briefly seized by unknown assailants on Sunday.",
+        [S.NON_STATE_OVERTAKES_TERRITORY],
+    ),
+    ("The group claimed responsibility for the attack.", []),
+    ("Troops clashed with rebels after the explosion in Goma.", [S.ARMED_CLASH]),
+    ("The attacks on the press must stop, the minister said.", []),
 ]
 
 

@@ -49,39 +49,18 @@ _CLAUSE_END = re.compile(
 
 _NOUN_AFTER = re.compile(r"\s+(of\s+(?:them|whom)|[a-z][a-z'-]{2,}s|others)\b")
 """A plural head noun (or "of them") that completes a count phrase."""
-_FUNCTION = frozenset(
-    [
-        "was",
-        "has",
-        "is",
-        "as",
-        "its",
-        "this",
-        "those",
-        "these",
-        "us",
-        "yes",
-        "less",
-        "unless",
-        "across",
-        "towards",
-        "always",
-        "sometimes",
-        "perhaps",
-        "afterwards",
-        "whereas",
-        "besides",
-    ]
-)
-
-_POSTNOMINAL = frozenset(
-    {"dead", "died", "death", "deaths", "perished", "human losses", "fatalities"}
-)
 _PASSIVE_GAP = re.compile(
     r"(?:[\s,]|\b(?:people|persons|civilians|others|were|was|have|has|had|been|are|is|"
     r"reportedly|also|all|both)\b)*",
     re.I,
 )
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, frozenset[str]]:
+    """Word lists of the count phrases (`lexicons.json`, "count_phrases")."""
+    raw: dict[str, list[str]] = lexicon().raw["count_phrases"]
+    return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +124,11 @@ class _Phrases:
         end = cm.start + len(phrase.rstrip()) if phrase and window.startswith(phrase) else cm.end
         for _ in range(2):  # the head noun after a modifier: "two civilian drivers"
             m = _NOUN_AFTER.match(s, end)
-            if m is None or m.end() > cm.start + len(window) or m.group(1).casefold() in _FUNCTION:
+            if (
+                m is None
+                or m.end() > cm.start + len(window)
+                or m.group(1).casefold() in _phrases()["function_words"]
+            ):
                 break
             end = m.end()
         return end
@@ -162,8 +145,8 @@ class _Phrases:
 
 def _victims(text: str) -> VictimType:
     lex = lexicon()
-    civilian = lex.civilian.search(text) is not None
-    combatant = lex.combatant.search(text) is not None or "both sides" in text.casefold()
+    civilian = lex.word("civilian").search(text) is not None
+    combatant = lex.word("combatant").search(text) is not None or "both sides" in text.casefold()
     if civilian and combatant:
         return VictimType.MIXED
     if civilian:
@@ -178,8 +161,8 @@ def _nearest_victims(text: str) -> VictimType:
     lex = lexicon()
     last: tuple[int, VictimType] | None = None
     for regex, kind in (
-        (lex.civilian, VictimType.CIVILIANS),
-        (lex.combatant, VictimType.COMBATANTS),
+        (lex.word("civilian"), VictimType.CIVILIANS),
+        (lex.word("combatant"), VictimType.COMBATANTS),
     ):
         for m in regex.finditer(text):
             if last is None or m.start() > last[0]:
@@ -216,7 +199,7 @@ def _attributive(sentence: str, t_end: int) -> bool:
     if m is None:
         return False
     start = t_end + m.end()
-    return any(r.match(sentence, start) for r in (lex.civilian, lex.combatant))
+    return any(r.match(sentence, start) for r in (lex.word("civilian"), lex.word("combatant")))
 
 
 def _object_ok(sentence: str, cm: CountMatch, trigger_end: int, phrases: _Phrases) -> bool:
@@ -260,7 +243,7 @@ def _with_parse(
     and injured hundreds"); and the parse's clauses the patterns missed ("claimed the
     lives of ...", "the death toll rose to 40", "killing the driver")."""
     out = list(clauses)
-    aggregate = lexicon().aggregate.search(sentence) is not None
+    aggregate = lexicon().word("aggregate").search(sentence) is not None
     for v in found:
         overlapping = [
             i
@@ -298,7 +281,7 @@ def _from_patterns(sentence: str) -> list[CasualtyClause]:
     counts = scan_counts(sentence)
     used: set[int] = set()
     out: list[CasualtyClause] = []
-    aggregate = lex.aggregate.search(sentence) is not None
+    aggregate = lex.word("aggregate").search(sentence) is not None
     triggers = sorted(
         (m.start(), m.end(), outcome)
         for outcome, regex in lex.outcomes.items()
@@ -323,7 +306,7 @@ def _from_patterns(sentence: str) -> list[CasualtyClause]:
             and not adjective
             and (
                 passive
-                or word in _POSTNOMINAL
+                or word in _phrases()["postnominal"]
                 or _PASSIVE_GAP.fullmatch(sentence[phrases.end(before[-1]) : t_start]) is not None
             )
         )

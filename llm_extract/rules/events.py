@@ -3,25 +3,26 @@
 The order of the checks follows ACLED's codebook: a specific weapon or act ("suicide
 bomber", "shelling", "abducted") decides the sub-event type first; ambiguous strike words
 ("strikes", "raids") are air strikes when an aerial cue or a state military is near;
-capture verbs need a territory object and take their sub-type from who captured it;
-protests escalate with the response they met; bare harm verbs ("killed") are an attack on
-civilians or a clash between armed groups depending on the victims. Triggers after a
-modal or infinitive ("to retake", "would deal") report no event, nor do trigger nouns
-used as a title or description ("vigilante leader", "protest organisers"), nor sentences
-about what usually happens ("a string of attacks", "regularly"). One sentence reporting
+capture verbs need a territory object and take their sub-type from who captured it
+(`rules.territory`); an explosion whose weapon no other trigger names is a remote
+explosive; protests escalate with the response they met; bare harm verbs ("killed") are
+an attack on civilians or a clash between armed groups depending on the victims, and
+report an event by themselves only when the parse anchors them (`rules.harm`). Every
+trigger passes `rules.screen` (said as fact, an act not a title); sentences about what
+usually happens ("a string of attacks", "regularly") report none. One sentence reporting
 one incident gives one event: its sub-type by the precedence in the lexicon data.
 """
 
 from __future__ import annotations
 
-import re
-
-from llm_extract.ontology import ActorType, Outcome, SubEventType, VictimType
+from llm_extract.ontology import Outcome, SubEventType, VictimType
 from llm_extract.rules.actors import ActorMention
 from llm_extract.rules.casualties import CasualtyClause
+from llm_extract.rules.harm import anchored, military_target
 from llm_extract.rules.lexicon import lexicon
 from llm_extract.rules.places import PlaceMention
 from llm_extract.rules.roles import head_of
+from llm_extract.rules.screen import Scene, is_role, overlaps, realis, usable
 from llm_extract.rules.sides import (
     ARMED,
     STATE,
@@ -32,67 +33,35 @@ from llm_extract.rules.sides import (
     precedence_rank,
 )
 from llm_extract.rules.syntax import (
+    EXPLOSION,
     HARM,
     STRIKE,
-    Trigger,
     attack_word,
     condemned_act,
     lemma_triggers,
     vetoed,
 )
+from llm_extract.rules.territory import territory_events, territory_side
 from llm_extract.text import Parsed, parse_sentence
 
 S = SubEventType
 _HARMED = frozenset({Outcome.KILLED, Outcome.INJURED})
-_NEEDS_CUE = frozenset(
-    {"struck", "hit", "hits", "strike", "target", "targeted", "targets", "raided", "raiding"}
-)
-"""Verbs that are a strike only next to an aerial or ground-fire cue (police "raided" homes)."""
-_STATE = STATE
-_ARMED = ARMED
-_PASSIVE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+$", re.IGNORECASE)
 _PROTEST_FAMILY = frozenset({S.PEACEFUL_PROTEST, S.VIOLENT_DEMONSTRATION})
-_HIT = re.compile(r"\b(?:struck|hit)\b", re.IGNORECASE)
-"""Verbs that report a strike only next to an aerial or ground-fire word ("drones struck a
-camp"; not "a roadside bomb hit a vehicle", which its weapon word already reports)."""
+_EXPLOSIVE_FAMILY = frozenset(
+    {S.AIR_DRONE_STRIKE, S.SHELLING, S.SUICIDE_BOMB, S.REMOTE_EXPLOSIVE, S.GRENADE,
+     S.CHEMICAL_WEAPON, S.DISRUPTED_WEAPONS_USE}
+)  # fmt: skip
+"""Sub-types that already name the weapon of an explosion in the same sentence."""
 _AIR_WINDOW = 50
-_OBJECT_WINDOW = 70
-
-
-def realis(sentence: str, start: int) -> bool:
-    """False when the words just before a trigger make it planned, attempted or denied."""
-    lex = lexicon()
-    before = sentence[max(0, start - 40) : start]
-    if lex.irrealis.search(before) is None:
-        return True
-    return lex.factual_before_to.search(before) is not None
-
-
-_VERB_FORMS = frozenset(
-    {"took", "taken", "fought", "overran", "retook", "shot", "beat", "hit", "struck"}
-)
-
-
-def is_role(sentence: str, start: int, end: int) -> bool:
-    """A trigger noun that names a role or kind of group ("vigilante leader", "splinter
-    group"), not an act; verb forms ("arrested leaders") still report one."""
-    last = sentence[start:end].split()[-1].casefold()
-    if last.endswith("ed") or last in _VERB_FORMS:
-        return False
-    return lexicon().role_after.match(sentence, end) is not None
-
-
-def _overlaps(start: int, end: int, spans: list[EventMention]) -> bool:
-    return any(start < t.end and t.start < end for t in spans)
 
 
 def _protest_type(sentence: str) -> SubEventType:
     lex = lexicon()
-    if lex.excessive_force.search(sentence):
+    if lex.word("excessive_force").search(sentence):
         return S.EXCESSIVE_FORCE
-    if lex.violent.search(sentence):
+    if lex.word("violent").search(sentence):
         return S.VIOLENT_DEMONSTRATION
-    if lex.intervention.search(sentence):
+    if lex.word("intervention").search(sentence):
         return S.PROTEST_WITH_INTERVENTION
     return S.PEACEFUL_PROTEST
 
@@ -104,19 +73,15 @@ def _victims(casualties: list[CasualtyClause], sentence: str) -> VictimType:
     if kinds:
         return VictimType.MIXED
     lex = lexicon()
-    civilian = lex.civilian.search(sentence) is not None
-    combatant = lex.combatant.search(sentence) is not None
+    civilian = lex.word("civilian").search(sentence) is not None
+    combatant = lex.word("combatant").search(sentence) is not None
     if civilian != combatant:
         return VictimType.CIVILIANS if civilian else VictimType.COMBATANTS
     return VictimType.UNKNOWN
 
 
-def _specific(
-    sentence: str,
-    casualties: list[CasualtyClause],
-    lemmas: list[Trigger],
-    parsed: Parsed | None = None,
-) -> list[EventMention]:
+def _specific(scene: Scene) -> list[EventMention]:
+    sentence, casualties, parsed = scene.sentence, scene.casualties, scene.parsed
     lex = lexicon()
     out: list[EventMention] = []
     found = sorted(
@@ -126,18 +91,16 @@ def _specific(
                 for sub, regex in lex.sub_events.items()
                 for m in regex.finditer(sentence)
             ),
-            *((t.start, t.end, SubEventType(t.kind)) for t in lemmas),
+            *((t.start, t.end, SubEventType(t.kind)) for t in scene.specific()),
         ],
         key=lambda f: (f[0], f[0] - f[1]),
     )
     protest = any(sub in _PROTEST_FAMILY for _, _, sub in found)
     for start, end, sub in found:
-        if _overlaps(start, end, out) or not realis(sentence, start):
-            continue
-        if is_role(sentence, start, end) or (parsed is not None and vetoed(parsed, start)):
+        if not usable(sentence, start, end, out) or vetoed(parsed, start):
             continue
         if sub in _PROTEST_FAMILY:
-            if parsed is not None and _attacked(parsed, start, end):
+            if _attacked(parsed, start, end):
                 continue  # "the bombing of the election rally": the rally is the target
             sub = _protest_type(sentence) if sub is S.PEACEFUL_PROTEST else sub
         elif sub is S.ARRESTS and protest:
@@ -154,60 +117,61 @@ def _specific(
     return out
 
 
-def _strikes(
-    sentence: str, actors: list[ActorMention], taken: list[EventMention], lemmas: list[Trigger]
-) -> list[EventMention]:
+def _weapon_type(scene: Scene, start: int, end: int) -> SubEventType | None:
+    """An aerial cue near a strike or explosion makes it an air strike, a ground-fire cue
+    shelling; None when neither is near."""
+    lex = lexicon()
+    window = scene.sentence[max(0, start - _AIR_WINDOW) : end + _AIR_WINDOW]
+    if lex.word("air_cues").search(window):
+        return S.AIR_DRONE_STRIKE
+    if lex.word("ground_cues").search(window):
+        return S.SHELLING
+    return None
+
+
+def _strikes(scene: Scene, taken: list[EventMention]) -> list[EventMention]:
+    sentence = scene.sentence
     lex = lexicon()
     out: list[EventMention] = []
     hits = [
-        *((m.start(), m.end()) for m in lex.strike.finditer(sentence)),
-        *((m.start(), m.end()) for m in _HIT.finditer(sentence)),
-        *((t.start, t.end) for t in lemmas),
+        *((m.start(), m.end()) for m in lex.word("strike").finditer(sentence)),
+        *((m.start(), m.end()) for m in lex.word("bare_hits").finditer(sentence)),
+        *((t.start, t.end) for t in scene.triggers(STRIKE)),
     ]
+    needs_cue = lex.raw["strike_words"]["needs_cue"]
     for start, end in sorted(set(hits)):
-        if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
+        if not usable(sentence, start, end, [*taken, *out]):
             continue
-        if is_role(sentence, start, end):
-            continue
-        if lex.strike_not_after.search(sentence[max(0, start - 25) : start]):
+        if lex.ends("strike_not_after", sentence[max(0, start - 25) : start]):
             continue
         word = sentence[start:end].casefold()
         if word.startswith("raid") and lex.sub_events[S.ARRESTS].search(sentence):
             continue  # a raid that makes arrests is a ground operation, not an air raid
-        window = sentence[max(0, start - _AIR_WINDOW) : end + _AIR_WINDOW]
-        near = [a for a in actors if a.end >= start - _AIR_WINDOW and a.start <= end + _AIR_WINDOW]
-        if lex.air_cues.search(window):
-            sub = S.AIR_DRONE_STRIKE
-        elif lex.ground_cues.search(window):
-            sub = S.SHELLING
-        elif word in _NEEDS_CUE:
+        near = [a for a in scene.actors if a.end >= start - _AIR_WINDOW]
+        near = [a for a in near if a.start <= end + _AIR_WINDOW]
+        sub = _weapon_type(scene, start, end)
+        if sub is None and word in needs_cue:
             continue  # a bare hit is a strike only with an aerial or ground-fire cue
-        elif any(a.info.actor_type in _STATE for a in near):
+        if sub is None and any(a.info.actor_type in STATE for a in near):
             sub = S.AIR_DRONE_STRIKE
-        elif word.startswith("bomb"):
+        elif sub is None and word.startswith("bomb"):
             sub = S.REMOTE_EXPLOSIVE
-        else:
-            continue
-        out.append(EventMention(sub, start, end, "strike"))
+        if sub is not None:
+            out.append(EventMention(sub, start, end, "strike"))
     return out
 
 
-def _has_object(sentence: str, start: int, end: int, places: list[PlaceMention]) -> bool:
-    """Whether a capture verb governs a piece of territory (not people or weapons)."""
-    lex = lexicon()
-    after = re.split(r"[.;:]", sentence[end : end + _OBJECT_WINDOW])[0]
-    after_words = " ".join(after.split()[:8])
-    if lex.territory_objects.search(after_words):
-        return True
-    if any(end <= p.start <= end + len(after) for p in places):
-        return True
-    before = sentence[max(0, start - _OBJECT_WINDOW) : start]
-    if _PASSIVE.search(before) or sentence[start:end].casefold().startswith("recapture"):
-        tail = " ".join(before.split()[-10:])
-        return lex.territory_objects.search(tail) is not None or any(
-            start - _OBJECT_WINDOW <= p.start < start for p in places
-        )
-    return False
+def _explosions(scene: Scene, taken: list[EventMention]) -> list[EventMention]:
+    """An explosion no other trigger of the sentence gives a weapon: a remote explosive
+    (ACLED's type for explosions of unnamed devices), or by a cue an air strike or shelling."""
+    if any(e.sub_event_type in _EXPLOSIVE_FAMILY for e in taken):
+        return []
+    for t in scene.triggers(EXPLOSION):
+        if usable(scene.sentence, t.start, t.end, taken):
+            sub = _weapon_type(scene, t.start, t.end) or S.REMOTE_EXPLOSIVE
+            # with another trigger in the sentence the explosion is that incident's weapon
+            return [EventMention(sub, t.start, t.end, "blast" if taken else "explosion")]
+    return []
 
 
 def _attacked(parsed: Parsed, start: int, end: int) -> bool:
@@ -224,79 +188,54 @@ def _attacked(parsed: Parsed, start: int, end: int) -> bool:
     return str(prep.lemma_) in ("of", "on", "against") and str(act.lemma_).casefold() in acts
 
 
-def _takes_no_territory(parsed: Parsed, start: int, end: int) -> bool:
-    """The capture verb's direct object is no territory ("seized power", "seized arms")."""
-    verb = head_of(parsed, start, end)
-    if verb is None:
-        return False
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-    if verb.dep_ in ("amod", "acl") and verb.head is not verb:
-        objects.append(verb.head)  # the parse reads "seized power" as a modifier now and then
-    stop = set(lexicon().raw["territory"]["not_objects"])
-    return any(str(o.lemma_).casefold() in stop for o in objects)
-
-
-def _territory(
-    sentence: str,
-    places: list[PlaceMention],
-    taken: list[EventMention],
-    parsed: Parsed | None = None,
-) -> list[EventMention]:
-    lex = lexicon()
-    out: list[EventMention] = []
-    for m in lex.territory.finditer(sentence):
-        start, end = m.start(), m.end()
-        if _overlaps(start, end, [*taken, *out]) or not realis(sentence, start):
-            continue
-        if is_role(sentence, start, end) or not _has_object(sentence, start, end, places):
-            continue
-        if parsed is not None and _takes_no_territory(parsed, start, end):
-            continue
-        # sub-type decided once the sides are known (see `_territory_side`)
-        out.append(EventMention(S.GOVERNMENT_REGAINS_TERRITORY, start, end, "territory"))
-    return out
-
-
-def _harm(
-    sentence: str,
-    actors: list[ActorMention],
-    casualties: list[CasualtyClause],
-    lemmas: list[Trigger],
-    assault: bool,
-    condemned: bool = False,
-) -> list[EventMention]:
-    """Bare harm verbs with a named perpetrator, or with a word for an assault and a
-    killed or injured count ("gun attacks left seven people dead"): attack on civilians
-    or armed clash."""
-    lex = lexicon()
-    armed = [a for a in actors if a.info.actor_type in _ARMED]
+def _harm(scene: Scene, condemned: bool = False) -> list[EventMention]:
+    """Bare harm words with a named perpetrator, with a word for an assault and a killed
+    or injured count ("gun attacks left seven people dead"), or anchored by the parse
+    (`rules.harm`: "shot 16 peasants", "the August 10 attack on worshipers"): an attack
+    on civilians, or an armed clash when the victims or the target are armed."""
+    sentence, casualties, lemmas = scene.sentence, scene.casualties, scene.triggers(HARM)
+    armed = [a for a in scene.actors if a.info.actor_type in ARMED]
     harmed = any(c.outcome in _HARMED and not c.aggregate for c in casualties)
-    if not armed and not (assault and (harmed or condemned)):
+    assault = attack_word(scene.parsed)
+    held = [t for t in lemmas if anchored(scene.parsed, t)]
+    if not armed and not held and not (assault and (harmed or condemned)):
         return []
-    hits = {(m.start(), m.end()) for m in lex.harm.finditer(sentence)}
+    kind = "harm" if armed or (assault and (harmed or condemned)) else "anchor"
+    hits = {(m.start(), m.end()) for m in lexicon().word("harm").finditer(sentence)}
     hits |= {(t.start, t.end) for t in lemmas}
+    military = any(military_target(scene.parsed, t) for t in lemmas)
     for start, end in sorted(hits):
         if not realis(sentence, start):
             continue
         victims = _victims(casualties, sentence)
         armed_targets = [a for a in armed if a.start > end]
-        if victims is VictimType.COMBATANTS or (armed_targets and len(armed) > 1):
-            return [EventMention(S.ARMED_CLASH, start, end, "harm")]
+        if victims is VictimType.COMBATANTS or (armed_targets and len(armed) > 1) or military:
+            return [EventMention(S.ARMED_CLASH, start, end, kind)]
         if victims in (VictimType.CIVILIANS, VictimType.UNKNOWN) and casualties:
-            return [EventMention(S.ATTACK, start, end, "harm")]
+            return [EventMention(S.ATTACK, start, end, kind)]
         if victims is VictimType.CIVILIANS or (condemned and victims is VictimType.UNKNOWN):
-            return [EventMention(S.ATTACK, start, end, "harm")]
+            return [EventMention(S.ATTACK, start, end, kind)]
+        if held and victims is VictimType.UNKNOWN:  # an event by the anchoring alone
+            return [EventMention(S.ATTACK, start, end, "anchor")]
     return []
 
 
-def _territory_side(event: EventMention) -> SubEventType | None:
-    """Government regains territory when state forces take it, else a non-state actor."""
-    types = {a.info.actor_type for a in event.actor1}
-    if types & _STATE:
-        return S.GOVERNMENT_REGAINS_TERRITORY
-    if types & {ActorType(t) for t in lexicon().non_state_types}:
-        return S.NON_STATE_OVERTAKES_TERRITORY
-    return None
+def _nearest(
+    actors: list[ActorMention], events: list[EventMention]
+) -> dict[int, list[ActorMention]]:
+    """Each actor mention with the trigger nearest to it (index into `events`)."""
+    buckets: dict[int, list[ActorMention]] = {i: [] for i in range(len(events))}
+    for a in actors if events else []:
+        nearest = min(
+            range(len(events)),
+            key=lambda i: (
+                0
+                if a.start < events[i].end and events[i].start < a.end
+                else min(abs(a.start - events[i].end), abs(events[i].start - a.end))
+            ),
+        )
+        buckets[nearest].append(a)
+    return buckets
 
 
 def sentence_events(
@@ -311,26 +250,26 @@ def sentence_events(
     `parsed` is the sentence's analysis from the text layer (parsed here when not given):
     triggers are found by lemma and syntax as well as by the lexicons' patterns."""
     lex = lexicon()
-    if lex.aggregate.search(sentence) or lex.habitual.search(sentence):
+    if lex.word("aggregate").search(sentence) or lex.word("habitual").search(sentence):
         return []  # a total, what a group usually does, or a tally over a period
     p = parsed if parsed is not None else parse_sentence(sentence)
-    condemned = bool(lex.stance.search(sentence) and condemned_act(p))
+    stance = lex.word("stance").search(sentence) is not None
+    condemned = stance and condemned_act(p)
     # the act condemned is reported only where the sentence says where or what it did
     harmed = any(c.outcome in _HARMED and not c.aggregate for c in casualties)
-    condemned = condemned and (harmed or any(not pl.relative for pl in places))
-    if lex.stance.search(sentence) and not condemned:
-        return []  # a view about events, not the report of one
     lemmas = lemma_triggers(p)
-    specific = [t for t in lemmas if t.kind not in (STRIKE, HARM)]
-    events = _specific(sentence, casualties, specific, p)
-    events += _strikes(sentence, actors, events, [t for t in lemmas if t.kind == STRIKE])
-    events += _territory(sentence, places, events, p)
-    harm_words = [t for t in lemmas if t.kind == HARM]
-    harm = [
-        h
-        for h in _harm(sentence, actors, casualties, harm_words, attack_word(p), condemned)
-        if not _overlaps(h.start, h.end, events)
-    ]
+    harmed = harmed or any(t.kind == HARM and anchored(p, t) for t in lemmas)
+    condemned = condemned and (harmed or any(not pl.relative for pl in places))
+    if stance and not condemned:
+        return []  # a view about events, not the report of one
+    # a claim of responsibility names an act the article reports elsewhere, if anywhere
+    claim = condemned and condemned_act(p, claims_only=True)
+    scene = Scene(sentence, actors, places, casualties, p, lemmas)
+    events = _specific(scene)
+    events += _strikes(scene, events)
+    events += territory_events(scene, events)
+    events += _explosions(scene, events)
+    harm = [h for h in _harm(scene, condemned) if not overlaps(h.start, h.end, events)]
     if not events or (
         # killings outrank an abduction or looting in the same attack (see precedence)
         harm
@@ -339,27 +278,15 @@ def sentence_events(
     ):
         events += harm
     events.sort(key=lambda e: e.start)
-    # each actor mention belongs to the nearest trigger
-    buckets: dict[int, list[ActorMention]] = {i: [] for i in range(len(events))}
-    for a in actors:
-        if not events:
-            break
-        nearest = min(
-            range(len(events)),
-            key=lambda i: (
-                0
-                if a.start < events[i].end and events[i].start < a.end
-                else min(abs(a.start - events[i].end), abs(events[i].start - a.end))
-            ),
-        )
-        buckets[nearest].append(a)
+    buckets = _nearest(actors, events)  # each actor mention belongs to the nearest trigger
     out: list[EventMention] = []
     seen: dict[SubEventType, EventMention] = {}
     for i, event in enumerate(events):
+        event.kind = "anchor" if claim and event.kind != "territory" else event.kind
         mentions = buckets[i] if len(events) > 1 else list(actors)
         assign_roles(sentence, event, mentions, p)
         if event.kind == "territory":
-            sub = _territory_side(event)
+            sub = territory_side(event, p)
             if sub is None:
                 continue
             event.sub_event_type = sub

@@ -130,10 +130,29 @@ def _tolls_agree(a: Found, b: Found) -> bool:
     return parse_count(a.fatalities).best == parse_count(b.fatalities).best
 
 
+ECHO_KINDS = frozenset({"anchor", "explosion"})
+"""Trigger kinds that are events only by the parse's anchoring of a bare harm word ("the
+attack on the consulate", "today's attacks") or an explosion named by itself: in an article
+that reports violence with a stronger trigger they are recaps or statements about it."""
+_VIOLENT = frozenset(
+    {EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS}
+)
+
+
+def drop_echoes(found: list[Found]) -> list[Found]:
+    """Without the weak mentions (`ECHO_KINDS`) when the article reports violence with a
+    stronger trigger; a description or article with only weak mentions keeps them."""
+    strong = [f for f in found if f.event.kind not in ECHO_KINDS]
+    if not any(event_type_of(f.event.sub_event_type) in _VIOLENT for f in strong):
+        return found
+    return [f for f in found if f.event.kind not in ECHO_KINDS]
+
+
 def merge_incidents(found: list[Found]) -> list[Found]:
-    """One event per incident: the most informative mention, with every side's names."""
+    """One event per incident: the most informative mention, with every side's names
+    (weak mentions dropped first where a stronger one reports violence: `drop_echoes`)."""
     out: list[Found] = []
-    for group in group_alike(found, _same_incident):
+    for group in group_alike(drop_echoes(found), _same_incident):
         best = max(group, key=Found.score)
         best.event.sub_event_type = min(
             (g.event.sub_event_type for g in group), key=precedence_rank

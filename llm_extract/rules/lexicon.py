@@ -2,7 +2,9 @@
 
 The words live in data so they can be read, reviewed against ACLED's codebook and
 extended without touching code; this module only turns each list into one regular
-expression that matches whole words, case-insensitively.
+expression that matches whole words, case-insensitively. `WORD_LISTS` says which list of
+the file each named pattern compiles: the file's "word_lists" table (name -> dotted path),
+checked against `WordList` when the file is read.
 """
 
 from __future__ import annotations
@@ -11,13 +13,29 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal, get_args
 
 from llm_extract.ontology import Outcome, SubEventType
 
 _I = re.IGNORECASE
+
+WordList = Literal[
+    "strike", "bare_hits", "air_cues", "ground_cues", "territory", "territory_objects",
+    "excessive_force", "intervention", "violent", "harm", "civilian", "combatant", "aggregate",
+    "habitual", "stance",
+]  # fmt: skip
+BeforeList = Literal["strike_not_after", "irrealis", "factual_before_to", "passive_before"]
+_BOUNDED = r"(?<![\w-])(?:{})\s+$"
+BEFORE_LISTS: dict[BeforeList, tuple[tuple[str, ...], str]] = {
+    "strike_not_after": (("strike_words", "not_after"), r"(?:{})[\s-]*$"),
+    "irrealis": (("irrealis",), _BOUNDED),
+    "factual_before_to": (("factual_before_to",), r"(?:{})\s+$"),
+    "passive_before": (("passive_before",), _BOUNDED),
+}
+"""Patterns matched at the end of the words just before a trigger ("plans to", "was"):
+the list's path in the data file and the template its alternatives fill."""
 
 
 def word_regex(patterns: Iterable[str], *, flags: int = _I) -> re.Pattern[str]:
@@ -29,42 +47,57 @@ def word_regex(patterns: Iterable[str], *, flags: int = _I) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
 
 
+def _before_regex(patterns: Iterable[str], template: str) -> re.Pattern[str]:
+    """Any of `patterns` ending the text, as `template` (one of `BEFORE_LISTS`) says."""
+    return re.compile(template.format("|".join(patterns)), _I)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Every compiled trigger list the rules use."""
 
     raw: dict[str, Any]
     sub_events: dict[SubEventType, re.Pattern[str]]
-    strike: re.Pattern[str]
-    air_cues: re.Pattern[str]
-    ground_cues: re.Pattern[str]
-    strike_not_after: re.Pattern[str]
-    territory: re.Pattern[str]
-    territory_objects: re.Pattern[str]
+    words: dict[WordList, re.Pattern[str]]
+    before: dict[BeforeList, re.Pattern[str]]
     non_state_types: frozenset[str]
-    excessive_force: re.Pattern[str]
-    intervention: re.Pattern[str]
-    violent: re.Pattern[str]
-    harm: re.Pattern[str]
-    irrealis: re.Pattern[str]
-    factual_before_to: re.Pattern[str]
+    verb_forms: frozenset[str]
     outcomes: dict[Outcome, re.Pattern[str]]
     any_outcome: re.Pattern[str]
-    civilian: re.Pattern[str]
-    combatant: re.Pattern[str]
-    aggregate: re.Pattern[str]
-    habitual: re.Pattern[str]
     role_after: re.Pattern[str]
     """Matches at a trigger's end when a role noun follows it ("vigilante leader")."""
     precedence: tuple[SubEventType, ...]
-    stance: re.Pattern[str]
     cue: re.Pattern[str]
+
+    def word(self, name: WordList) -> re.Pattern[str]:
+        """The whole-word pattern of the list `name` (see `WORD_LISTS`)."""
+        return self.words[name]
+
+    def ends(self, name: BeforeList, text: str) -> bool:
+        """Whether `text` (the words before a trigger) ends with the list `name`'s words."""
+        return self.before[name].search(text) is not None
 
 
 def _raw() -> dict[str, Any]:
     text = files("llm_extract").joinpath("data/lexicons.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
+
+
+def _at(raw: dict[str, Any], path: tuple[str, ...]) -> list[str]:
+    node: Any = raw
+    for key in path:
+        node = node[key]
+    return [str(p) for p in node]
+
+
+def _word_lists(raw: dict[str, Any]) -> dict[WordList, re.Pattern[str]]:
+    """Each `WordList` name compiled from the list its dotted path in "word_lists" names."""
+    table: dict[str, str] = {k: v for k, v in raw["word_lists"].items() if not k.startswith("_")}
+    names: tuple[WordList, ...] = get_args(WordList)
+    if set(table) != set(names):
+        raise ValueError(f"lexicons.json word_lists must name exactly {sorted(names)}")
+    return {name: word_regex(_at(raw, tuple(table[name].split(".")))) for name in names}
 
 
 def _all_triggers(node: Any) -> list[str]:
@@ -83,10 +116,6 @@ def _all_triggers(node: Any) -> list[str]:
 def lexicon() -> Lexicon:
     """The shipped lexicons, compiled (cached: the file is read once per process)."""
     raw = _raw()
-    strike = raw["strike_words"]
-    territory = raw["territory"]
-    protest = raw["protest"]
-    outcomes = {Outcome(k): word_regex(v) for k, v in raw["casualties"].items()}
     all_outcome_words = [p for v in raw["casualties"].values() for p in v]
     return Lexicon(
         raw=raw,
@@ -94,27 +123,24 @@ def lexicon() -> Lexicon:
             SubEventType(name): word_regex(spec["triggers"])
             for name, spec in raw["sub_events"].items()
         },
-        strike=word_regex(strike["triggers"]),
-        air_cues=word_regex(strike["air_cues"]),
-        ground_cues=word_regex(strike["ground_cues"]),
-        strike_not_after=re.compile(rf"(?:{'|'.join(strike['not_after'])})[\s-]*$", _I),
-        territory=word_regex(territory["triggers"]),
-        territory_objects=word_regex(territory["objects"]),
-        non_state_types=frozenset(territory["non_state_types"]),
-        excessive_force=word_regex(protest["excessive_force"]),
-        intervention=word_regex(protest["intervention"]),
-        violent=word_regex(protest["violent"]),
-        harm=word_regex(raw["violence"]["harm_triggers"]),
-        irrealis=re.compile(rf"(?<![\w-])(?:{'|'.join(raw['irrealis'])})\s+$", _I),
-        factual_before_to=re.compile(rf"(?:{'|'.join(raw['factual_before_to'])})\s+$", _I),
-        outcomes=outcomes,
+        words=_word_lists(raw),
+        before={
+            name: _before_regex(_at(raw, path), template)
+            for name, (path, template) in BEFORE_LISTS.items()
+        },
+        non_state_types=frozenset(raw["territory"]["non_state_types"]),
+        verb_forms=frozenset(raw["verb_forms"]),
+        outcomes={Outcome(k): word_regex(v) for k, v in raw["casualties"].items()},
         any_outcome=word_regex(all_outcome_words),
-        civilian=word_regex(raw["victims"]["civilian"]),
-        combatant=word_regex(raw["victims"]["combatant"]),
-        aggregate=word_regex(raw["aggregate"]),
-        habitual=word_regex(raw["habitual"]),
         role_after=re.compile(rf"[\s-]+(?:{'|'.join(raw['role_nouns'])})(?![\w-])", _I),
         precedence=tuple(SubEventType(name) for name in raw["precedence"]),
-        stance=word_regex(raw["stance"]),
         cue=word_regex([*_all_triggers(raw), *all_outcome_words]),
     )
+
+
+@cache
+def lemma_sets(section: str) -> dict[str, frozenset[str]]:
+    """The word lists of the data file's `lemmas.<section>`, each a set of lemmas under
+    its key (entries that are not lists, such as "_why" notes, are left out)."""
+    raw: dict[str, Any] = lexicon().raw["lemmas"][section]
+    return {k: frozenset(str(w) for w in v) for k, v in raw.items() if isinstance(v, list)}

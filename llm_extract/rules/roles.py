@@ -16,11 +16,10 @@ words are data (`lexicons.json`, "lemmas"/"roles").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from llm_extract.rules.lexicon import lexicon
+from llm_extract.rules.lexicon import lemma_sets, lexicon
 from llm_extract.text import Parsed
 
 if TYPE_CHECKING:
@@ -35,25 +34,6 @@ _NP_LINKS = frozenset({"compound", "amod", "nmod", "poss", "appos", "nummod", "n
 takes the role of the phrase it modifies."""
 _LINKED_CLAUSE = frozenset({"advcl", "conj", "xcomp"})
 _ACCORDING = frozenset({"accord", "according"})
-
-
-@dataclass(frozen=True)
-class _Words:
-    target_preps: frozenset[str]
-    verb_target_preps: frozenset[str]
-    light_verbs: frozenset[str]
-    reporting: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def _words() -> _Words:
-    raw = lexicon().raw["lemmas"]["roles"]
-    return _Words(
-        target_preps=frozenset(raw["target_preps"]),
-        verb_target_preps=frozenset(raw["verb_target_preps"]),
-        light_verbs=frozenset(raw["light_verbs"]),
-        reporting=frozenset(raw["reporting"]),
-    )
 
 
 def lemma(token: Token) -> str:
@@ -124,7 +104,7 @@ def _verb_roles(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
     agents = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     targets = _victims(verb)
     agents += _by_agents(verb)
-    targets += _prep_objects(verb, _words().verb_target_preps)
+    targets += _prep_objects(verb, lemma_sets("roles")["verb_target_preps"])
     for child in verb.children:
         if child.dep_ in ("advcl", "conj") and _harm_verb(child):
             targets += _victims(child)
@@ -145,9 +125,9 @@ def _verb_roles(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
 
 def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
     """(agents, targets) of a trigger noun, or of the verb it is subject or object of."""
-    words = _words()
+    words = lemma_sets("roles")
     agents = [c for c in noun.children if c.dep_ == "poss"] + _by_agents(noun)
-    targets = _prep_objects(noun, words.target_preps)
+    targets = _prep_objects(noun, words["target_preps"])
     for clause in noun.children:  # "the attack ... that killed 10 soldiers"
         if clause.dep_ == "relcl" and _harm_verb(clause):
             targets += _victims(clause)
@@ -161,7 +141,7 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
             agents += [a for a in head_agents if a.i != noun.i]
         elif noun.dep_ == "nsubjpass":  # "the kidnapping was planned and carried out by X"
             agents += [a for v in (head, *head.conjuncts) for a in _by_agents(v)]
-        elif noun.dep_ in ("dobj", "obj") and lemma(head) in words.light_verbs:
+        elif noun.dep_ in ("dobj", "obj") and lemma(head) in words["light_verbs"]:
             agents += _verb_roles(head)[0]
     if noun.dep_ == "pobj" and lemma(head) in ("with", "in") and _is_verb(head.head):
         verb = head.head
@@ -181,7 +161,7 @@ def _attackers() -> frozenset[str]:
 
 def _sources(parsed: Parsed) -> list[Token]:
     """Subjects of reporting verbs and objects of "according to": a source, not a side."""
-    reporting = _words().reporting
+    reporting = lemma_sets("roles")["reporting"]
     out: list[Token] = []
     for token in parsed.span:
         if _is_verb(token) and lemma(token) in reporting:
@@ -222,7 +202,11 @@ def _reporter(agent: Token) -> Token | None:
     while clause.dep_ in ("conj", "xcomp", "advcl") and clause.head.i != clause.i:
         clause = clause.head
     said = clause.head
-    if clause.dep_ != "ccomp" or not _is_verb(said) or lemma(said) not in _words().reporting:
+    if (
+        clause.dep_ != "ccomp"
+        or not _is_verb(said)
+        or lemma(said) not in lemma_sets("roles")["reporting"]
+    ):
         return None
     return next((c for c in said.children if c.dep_ == "nsubj"), None)
 

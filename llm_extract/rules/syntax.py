@@ -24,11 +24,9 @@ if TYPE_CHECKING:
 
 HARM = "harm"
 STRIKE = "strike"
-_MODALS = frozenset({"will", "would", "could", "might", "may", "shall", "should", "must", "can"})
-_INTENT = frozenset(
-    {"plan", "threaten", "try", "attempt", "aim", "vow", "seek", "prepare", "intend", "want"}
-)
-_OBJECTS = frozenset({"dobj", "obj", "attr", "oprd", "dative"})
+EXPLOSION = "explosion"
+_OBJECTS = frozenset({"dobj", "obj", "attr", "oprd", "dative", "nsubjpass"})
+"""The verb's object, or the subject of its passive ("two posts were destroyed")."""
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
@@ -51,7 +49,16 @@ class _Tables:
     outcome_predicates: dict[str, dict[str, str]]
     transitive_not: frozenset[str]
     condemn: frozenset[str]
+    claims: frozenset[str]
+    claimed: frozenset[str]
     acts: frozenset[str]
+    lists: dict[str, frozenset[str]]
+    explosions: frozenset[str]
+    after_preps: frozenset[str]
+    weapons: frozenset[str]
+    weapon_verbs: frozenset[str]
+    modals: frozenset[str]
+    intent: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +81,16 @@ def _tables() -> _Tables:
         outcome_predicates=predicates,
         transitive_not=frozenset(raw["transitive_not"]["lemmas"]),
         condemn=frozenset(raw["condemned_acts"]["stance"]),
+        claims=frozenset(raw["condemned_acts"]["claims"]),
+        claimed=frozenset(raw["condemned_acts"]["claimed"]),
         acts=frozenset(raw["condemned_acts"]["acts"]),
+        lists={k: frozenset(v) for k, v in raw["lists"].items()},
+        explosions=frozenset(raw["explosion"]["NOUN"]),
+        after_preps=frozenset(raw["explosion"]["after_preps"]),
+        weapons=frozenset(raw["explosion"]["weapons"]),
+        weapon_verbs=frozenset(raw["explosion"]["weapon_verbs"]),
+        modals=frozenset(raw["modality"]["modals"]),
+        intent=frozenset(raw["modality"]["intent"]),
     )
 
 
@@ -86,13 +102,14 @@ def _pos(token: Token) -> str:
 def irrealis(token: Token) -> bool:
     """A negated, modal or intended trigger ("did not attack", "would arrest", "plans to
     strike") reports no event."""
+    tables = _tables()
     for child in token.children:
         if child.dep_ == "neg":
             return True
-        if child.dep_ == "aux" and _lemma(child) in _MODALS:
+        if child.dep_ == "aux" and _lemma(child) in tables.modals:
             return True
     head = token.head
-    if token.dep_ == "xcomp" and head is not token and _lemma(head) in _INTENT:
+    if token.dep_ == "xcomp" and head is not token and _lemma(head) in tables.intent:
         return True
     return token.dep_ in ("xcomp", "advcl") and head is not token and irrealis(head)
 
@@ -106,11 +123,14 @@ def _phrasal(token: Token) -> str | None:
         particle = spec.get("particle")
         if particle and not any(c.dep_ == "prt" and _lemma(c) == particle for c in children):
             continue
-        objects = spec.get("object")
+        objects = spec.get("object") or _tables().lists.get(spec.get("object_list", ""))
         if objects and not any(
             c.dep_ in _OBJECTS and (_lemma(c) in objects or str(c.lower_) in objects)
             for c in children
         ):
+            continue
+        preps = spec.get("prep")
+        if preps and not any(c.dep_ == "prep" and _lemma(c) in preps for c in children):
             continue
         subjects = spec.get("subject")
         if subjects and not any(c.dep_ in _SUBJECTS and _lemma(c) in subjects for c in children):
@@ -119,7 +139,8 @@ def _phrasal(token: Token) -> str | None:
     return None
 
 
-def _token_at(parsed: Parsed, start: int) -> Token | None:
+def token_at(parsed: Parsed, start: int) -> Token | None:
+    """The token of the sentence that covers offset `start` (None between tokens)."""
     for token in parsed.span:
         if parsed.at(token) <= start < parsed.end_of(token):
             return token
@@ -129,25 +150,67 @@ def _token_at(parsed: Parsed, start: int) -> Token | None:
 def vetoed(parsed: Parsed, start: int) -> bool:
     """A trigger verb used in another sense, told by its object ("demonstrated their
     disregard", "rallied support")."""
-    token = _token_at(parsed, start)
+    token = token_at(parsed, start)
     if token is None or _pos(token) != "VERB" or _lemma(token) not in _tables().transitive_not:
         return False
     return any(c.dep_ in ("dobj", "obj") for c in token.children)
 
 
-def condemned_act(parsed: Parsed) -> bool:
-    """Whether a stance verb's object is an act ("condemns the attack on ..."): the act
-    itself is reported."""
+def _claimed(verb: Token, obj: Token) -> list[Token]:
+    """The acts a claim of responsibility names ("claimed responsibility for the attack")."""
+    tables = _tables()
+    if _lemma(verb) not in tables.claims or _lemma(obj) not in tables.claimed:
+        return []
+    preps = [c for w in (verb, obj) for c in w.children if c.dep_ == "prep" and _lemma(c) == "for"]
+    return [p for prep in preps for p in prep.children if p.dep_ == "pobj"]
+
+
+def condemned_act(parsed: Parsed, *, claims_only: bool = False) -> bool:
+    """Whether a stance verb's object is an act ("condemns the attack on ...", "claimed
+    responsibility for the bombing"): the act itself is reported. `claims_only`: whether
+    it is a claim of responsibility (no condemnation)."""
     tables = _tables()
     for token in parsed.span:
-        if _lemma(token) not in tables.condemn or _pos(token) != "VERB":
+        if _pos(token) != "VERB":
             continue
         for child in token.children:
             if child.dep_ not in ("dobj", "obj"):
                 continue
-            if any(_lemma(w) in tables.acts for w in (child, *child.conjuncts)):
-                return True
+            acts = [child] if _lemma(token) in tables.condemn and not claims_only else []
+            for act in [*acts, *_claimed(token, child)]:
+                if any(_lemma(w) in tables.acts for w in (act, *act.conjuncts)):
+                    return True
     return False
+
+
+def _explosive(token: Token) -> bool:
+    """The token names an explosive weapon, by itself or by a modifier ("dynamite sticks")."""
+    weapons = _tables().weapons
+    return _lemma(token) in weapons or any(
+        c.dep_ in ("compound", "amod") and _lemma(c) in weapons for c in token.children
+    )
+
+
+def _explosion(token: Token, pos: str) -> bool:
+    """An explosion noun, an explosive weapon that a verb of placing, throwing or setting
+    it off governs ("hurled dynamite sticks", "the bomb was placed"), or an assault made
+    with one ("a dynamite attack")."""
+    tables = _tables()
+    if pos != "NOUN":
+        return False
+    if _lemma(token) in tables.explosions:
+        prep = token.head if token.dep_ == "pobj" else None
+        return prep is None or _lemma(prep) not in tables.after_preps
+    if tables.by_pos.get((pos, _lemma(token))) == HARM:
+        return any(c.dep_ == "compound" and _lemma(c) in tables.weapons for c in token.children)
+    head = token.head
+    return (
+        _explosive(token)
+        and token.dep_ in (*_OBJECTS, "nsubj")
+        and _pos(head) == "VERB"
+        and _lemma(head) in tables.weapon_verbs
+        and not irrealis(head)
+    )
 
 
 def lemma_triggers(parsed: Parsed) -> list[Trigger]:
@@ -160,6 +223,7 @@ def lemma_triggers(parsed: Parsed) -> list[Trigger]:
         if pos not in ("VERB", "NOUN"):
             continue
         kind = _phrasal(token) if pos == "VERB" else None
+        kind = kind or (EXPLOSION if _explosion(token, pos) else None)
         kind = kind or tables.by_pos.get((pos, _lemma(token)))
         if kind is None or (pos == "VERB" and irrealis(token)):
             continue

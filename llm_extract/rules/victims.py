@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from llm_extract.normalize.counts import scan_counts
 from llm_extract.ontology import Outcome
-from llm_extract.rules.lexicon import lexicon
+from llm_extract.rules.lexicon import lemma_sets, lexicon
 from llm_extract.rules.roles import head_of, lemma
 from llm_extract.rules.syntax import irrealis, outcome_complements
 from llm_extract.text import Parsed
@@ -42,27 +42,11 @@ class Victims:
     """A count coordinated outcome verbs share ("killed and injured hundreds")."""
 
 
-@dataclass(frozen=True)
-class _Words:
-    verbs: dict[str, Outcome]
-    intransitive: frozenset[str]
-    life_verbs: frozenset[str]
-    toll_nouns: frozenset[str]
-    toll_verbs: frozenset[str]
-    people: frozenset[str]
-
-
 @lru_cache(maxsize=1)
-def _words() -> _Words:
-    raw: dict[str, Any] = lexicon().raw["lemmas"]["victims"]
-    return _Words(
-        verbs={k: Outcome(v) for k, v in raw["verbs"].items()},
-        intransitive=frozenset(raw["intransitive"]),
-        life_verbs=frozenset(raw["life_verbs"]),
-        toll_nouns=frozenset(raw["toll_nouns"]),
-        toll_verbs=frozenset(raw["toll_verbs"]),
-        people=frozenset(raw["one_person"]),
-    )
+def _outcome_verbs() -> dict[str, Outcome]:
+    """Outcome verbs by lemma and the outcome each reports ("kill" -> killed)."""
+    verbs: dict[str, str] = lexicon().raw["lemmas"]["victims"]["verbs"]
+    return {k: Outcome(v) for k, v in verbs.items()}
 
 
 def _edge(token: Token) -> tuple[int, int]:
@@ -91,7 +75,7 @@ def _counted(parsed: Parsed, token: Token) -> tuple[int, int, str] | None:
         return start, end, text
     words = [lemma(t) for t in doc[left : right + 1]]
     definite = words[:1] in (["the"], ["his"], ["her"], ["its"], ["their"])
-    if definite and len(words) <= 3 and words[-1] in _words().people:
+    if definite and len(words) <= 3 and words[-1] in lemma_sets("victims")["one_person"]:
         return start, end, text
     return None
 
@@ -102,9 +86,9 @@ def _passive(verb: Token) -> bool:
 
 def _governed(verb: Token) -> Token | None:
     """The victims' head noun a verb governs, by voice."""
-    words = _words()
+    words = lemma_sets("victims")
     deps = ("nsubjpass",) if _passive(verb) else ("dobj", "obj")
-    if lemma(verb) in words.intransitive:
+    if lemma(verb) in words["intransitive"]:
         deps = ("nsubj",)
     found = next((c for c in verb.children if c.dep_ in deps), None)
     if found is None and verb.dep_ == "acl" and str(verb.tag_) == "VBN":
@@ -116,7 +100,7 @@ def _shared(verb: Token) -> Token | None:
     """The object a verb shares with the outcome verb it is coordinated with ("killed
     and injured hundreds"): the last conjunct holds it."""
     for other in verb.conjuncts:
-        if lemma(other) in _words().verbs and other.i > verb.i:
+        if lemma(other) in _outcome_verbs() and other.i > verb.i:
             found = _governed(other)
             if found is not None:
                 return found
@@ -127,7 +111,7 @@ def _verb_victims(parsed: Parsed, verb: Token, outcome: Outcome) -> Victims | No
     head = _governed(verb)
     shared = head is None and (head := _shared(verb)) is not None
     first = min([verb, *verb.conjuncts], key=lambda t: t.i)
-    if not shared and first.i != verb.i and lemma(first) in _words().verbs:
+    if not shared and first.i != verb.i and lemma(first) in _outcome_verbs():
         shared = _governed(first) is None  # "killed and injured hundreds": the last verb
     if head is None:
         return None
@@ -144,14 +128,14 @@ def _verb_victims(parsed: Parsed, verb: Token, outcome: Outcome) -> Victims | No
 
 def _noun_victims(parsed: Parsed, noun: Token) -> Victims | None:
     """ "claimed the lives of N", "the death toll rose to N" / "reached N"."""
-    words = _words()
+    words = lemma_sets("victims")
     verb = noun.head
     if lemma(noun) == "life" and noun.dep_ in ("dobj", "obj"):
-        if lemma(verb) not in words.life_verbs:
+        if lemma(verb) not in words["life_verbs"]:
             return None
         objects = [o for p in noun.children if lemma(p) == "of" for o in p.children]
-    elif lemma(noun) in words.toll_nouns and noun.dep_ in ("nsubj", "nsubjpass"):
-        if lemma(verb) not in words.toll_verbs:
+    elif lemma(noun) in words["toll_nouns"] and noun.dep_ in ("nsubj", "nsubjpass"):
+        if lemma(verb) not in words["toll_verbs"]:
             return None
         objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "attr")]
         objects += [o for p in verb.children if lemma(p) in ("to", "at") for o in p.children]
@@ -167,13 +151,12 @@ def _noun_victims(parsed: Parsed, noun: Token) -> Victims | None:
 def parse_victims(parsed: Parsed) -> list[Victims]:
     """Every (outcome, count phrase) the parse of one sentence gives, in order; none for
     a negated, modal or intended verb."""
-    words = _words()
     out: list[Victims] = []
     for token in parsed.span:
         pos = str(token.pos_)
         found: Victims | None = None
-        if pos == "VERB" and lemma(token) in words.verbs and not irrealis(token):
-            found = _verb_victims(parsed, token, words.verbs[lemma(token)])
+        if pos == "VERB" and lemma(token) in _outcome_verbs() and not irrealis(token):
+            found = _verb_victims(parsed, token, _outcome_verbs()[lemma(token)])
         elif pos == "NOUN":
             found = _noun_victims(parsed, token)
         if found is not None:
