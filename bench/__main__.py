@@ -1,8 +1,10 @@
-"""`python -m bench` runs every benchmark and rewrites BENCHMARKS.md.
+"""`python -m bench` runs every benchmark and rewrites their sections of BENCHMARKS.md.
 
 `--quick` is a smoke run with small N (figures not comparable to the targets), written
 to a temporary folder unless `--out` says where;
-`--out PATH` writes the report elsewhere; `--only NAME ...` runs a subset.
+`--out PATH` writes the report elsewhere; `--only NAME ...` runs a subset and replaces only
+the sections (and Summary rows) it re-measured, noting them in the header. Sections no
+benchmark renders (hand-written ones) are kept as they are either way.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.report import FULL, QUICK, Plan, run_all, write_report
+from bench.plan import FULL, QUICK, Plan, run_all
+from bench.report import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = (
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench" + (" --quick" if args.quick else "")
     if args.only:
         command += " --only " + " ".join(args.only)
-    write_report(out, results, plan, command, time.perf_counter() - started)
+    write_report(out, results, plan, command, time.perf_counter() - started, args.only)
     print(f"wrote {out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
 

@@ -1,120 +1,29 @@
-"""Run the benchmarks in one process and render BENCHMARKS.md from their figures."""
+"""Render BENCHMARKS.md from the figures of a run (`bench.plan`); a run of some of the
+benchmarks (`--only`) replaces only their sections of the file (`bench.sections`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
-from bench import (
-    concurrency,
-    memory,
-    muc4,
-    overhead,
-    peer,
-    quality,
-    recorded,
-    rules_speed,
-    warm_cache,
-    writers,
+from bench import muc4, quality, rules_speed, writers
+from bench.plan import Plan, Results
+from bench.report_notes import (
+    before_after,
+    concurrency_row,
+    concurrency_section,
+    fmt,
+    memory_met,
+    status,
+    targets_notes,
 )
-from bench.concurrency import CASES as CONCURRENCY_CASES
-from bench.history import BEFORE, BEFORE_COMMIT, BEFORE_DATE, COMMITS, FIXES
-from bench.machine import Machine, describe
-
-
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    overhead_n: int
-    overhead_warmup: int
-    profile_n: int
-    concurrency_n: int
-    latency_s: float
-    concurrency: int
-    warm_n: int
-    memory_sizes: tuple[int, ...]
-    memory_pool: int
-    peer_n: int
-    writer_sizes: tuple[int, int]
-    concurrency_cases: tuple[tuple[float, int], ...] = CONCURRENCY_CASES
-    concurrency_reps: int = 2
-
-
-FULL = Plan("full", 300, 30, 200, 500, 0.2, 16, 1000, (10_000, 100_000), 500, 200, (1000, 4000))
-QUICK = Plan("quick", 20, 5, 20, 32, 0.05, 16, 50, (500, 2000), 100, 32, (100, 400),
-             ((0.05, 16), (0.0, 16)), 1)  # fmt: skip
-
-
-@dataclass
-class Results:
-    machine: Machine
-    figures: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-def _attempt(results: Results, key: str, log: Callable[[str], None], fn: Callable[[], Any]) -> None:
-    log(f"bench: {key} ...")
-    try:
-        results.figures[key] = fn()
-        shown = results.figures[key]
-        log(f"bench: {key}: {shown if key != 'profile' else 'done'}")
-    except Exception as exc:  # one failed benchmark must not lose the others' figures
-        results.errors[key] = f"{type(exc).__name__}: {exc}"
-        log(traceback.format_exc())
-
-
-def run_all(plan: Plan, names: set[str], log: Callable[[str], None] = print) -> Results:
-    results = Results(describe())
-    p = plan
-    if "overhead" in names:
-        _attempt(results, "overhead", log, lambda: overhead.run(p.overhead_n, p.overhead_warmup))
-    if "profile" in names:
-        _attempt(results, "profile", log, lambda: overhead.profile(p.profile_n))
-    if "concurrency" in names:
-
-        def conc() -> concurrency.ConcurrencyFigures:
-            return concurrency.run(p.concurrency_n, p.concurrency_cases, p.concurrency_reps)
-
-        _attempt(results, "concurrency", log, conc)
-    if "warm_cache" in names:
-        _attempt(results, "warm_cache", log, lambda: warm_cache.run(p.warm_n, p.concurrency))
-    if "memory" in names:
-        _attempt(results, "memory", log, lambda: memory.run(p.memory_sizes, p.memory_pool))
-    if "writers" in names:
-        _attempt(results, "writers", log, lambda: writers.run(p.writer_sizes))
-    if "recorded" in names:
-        _attempt(results, "recorded", log, recorded.read)
-    if "quality" in names:
-        _attempt(results, "quality_real", log, quality.measure_real)
-        _attempt(results, "quality", log, quality.measure)
-        _attempt(results, "quality_invented", log, quality.measure_invented)
-    if "muc4" in names:
-        _attempt(results, "muc4", log, muc4.measure)
-    if "rules_speed" in names:
-        _attempt(results, "rules_speed", log, rules_speed.run)
-    if "peer" in names:
-        _attempt(results, "peer", log, lambda: peer.run(p.peer_n, p.concurrency))
-    return results
-
-
-def _f(value: float | None, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    return f"{value:,.{digits}f}"
-
-
-def _met(ok: bool) -> str:
-    return "met" if ok else "**not met**"
+from bench.sections import SUMMARY, measured, merge, row_keys, split
 
 
 def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
     m, fig, err = results.machine, results.figures, results.errors
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = _now()
     out: list[str] = [
         "# Benchmarks",
         "",
@@ -136,9 +45,9 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
         "## Commands",
         "",
         "```",
-        "python -m bench            # everything; rewrites BENCHMARKS.md (< 10 min on 2 cores)",
+        "python -m bench            # everything; rewrites its sections (< 10 min on 2 cores)",
         "python -m bench --quick    # smoke run, small N; report to a temp folder (or --out)",
-        "python -m bench --only overhead profile   # a subset",
+        "python -m bench --only overhead profile   # a subset: replaces only its sections",
         "# peer comparison needs langextract in some interpreter, e.g.:",
         "python -m venv --system-site-packages /tmp/bench-venv",
         "/tmp/bench-venv/bin/pip install langextract   # or BENCH_LANGEXTRACT_PYTHON=...",
@@ -159,37 +68,37 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
     ]
     o = fig.get("overhead")
     if o:
-        out.append(f"| 1 | per-document overhead | {_f(o.vs_bare)}x bare call "
-                   f"({_f(o.vs_instructor)}x instructor) | <= {o.target_vs_bare}x bare | "
-                   f"{_met(o.met)} |")  # fmt: skip
+        out.append(f"| 1 | per-document overhead | {fmt(o.vs_bare)}x bare call "
+                   f"({fmt(o.vs_instructor)}x instructor) | <= {o.target_vs_bare}x bare | "
+                   f"{status(o.met)} |")  # fmt: skip
     c = fig.get("concurrency")
     if c:
-        out += [_concurrency_row(case) for case in c.cases]
+        out += [concurrency_row(case) for case in c.cases]
     w = fig.get("warm_cache")
     if w:
-        out.append(f"| 3 | warm cache rerun (N={w.n}) | {_f(w.docs_per_s, 0)} docs/s, "
+        out.append(f"| 3 | warm cache rerun (N={w.n}) | {fmt(w.docs_per_s, 0)} docs/s, "
                    f"{w.new_model_requests} model calls | >= {w.target:,.0f} docs/s, 0 calls | "
-                   f"{_met(w.met)} |")  # fmt: skip
+                   f"{status(w.met)} |")  # fmt: skip
     mem = fig.get("memory")
     if mem and mem.runs:
         peaks = ", ".join(f"{r.peak_rss_mb:,.0f} MB at N={r.n:,}" for r in mem.runs)
-        out.append(f"| 4 | peak RSS of `llm-extract run` | {peaks} (x{_f(mem.growth)}) | "
-                   f"<= {mem.target_mb:.0f} MB, flat | {_met(_memory_met(mem))} |")  # fmt: skip
+        out.append(f"| 4 | peak RSS of `llm-extract run` | {peaks} (x{fmt(mem.growth)}) | "
+                   f"<= {mem.target_mb:.0f} MB, flat | {status(memory_met(mem))} |")  # fmt: skip
     wr = fig.get("writers")
     if wr:
         small, large = wr.sizes
-        growth = ", ".join(f"{f} x{_f(wr.growth(f))}" for f in writers.FORMATS)
+        growth = ", ".join(f"{f} x{fmt(wr.growth(f))}" for f in writers.FORMATS)
         out.append(f"| 6 | output writers: ms/doc at N={large:,} over N={small:,} | {growth} | "
-                   f"<= {wr.target}, flat | {_met(wr.met)} |")  # fmt: skip
+                   f"<= {wr.target}, flat | {status(wr.met)} |")  # fmt: skip
     pr = fig.get("peer")
     if pr:
-        shown = (f"{_f(pr.throughput_ratio)}x langextract's throughput"
+        shown = (f"{fmt(pr.throughput_ratio)}x langextract's throughput"
                  if pr.throughput_ratio else f"skipped: {pr.skipped}")  # fmt: skip
         out.append(f"| peer | llm-extract vs langextract {pr.langextract_version or ''} | "
                    f"{shown} | (report) | - |")  # fmt: skip
     for key, message in sorted(err.items()):
         out.append(f"| ! | {key} | failed: {message} | | |")
-    out += ["", *_before_after(o, c, w, mem, pr, plan)]
+    out += ["", *before_after(o, c, w, mem, pr, plan)]
 
     if o:
         out += [
@@ -202,12 +111,12 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             "",
             "| client | ms/doc | ratio to bare |",
             "|---|---|---|",
-            f"| bare `openai.AsyncOpenAI` | {_f(o.bare_ms)} | 1.00 |",
-            f"| instructor alone | {_f(o.instructor_ms)} | {_f(o.instructor_ms / o.bare_ms)} |",
-            f"| llm-extract `aextract` | {_f(o.llm_extract_ms)} | {_f(o.vs_bare)} |",
+            f"| bare `openai.AsyncOpenAI` | {fmt(o.bare_ms)} | 1.00 |",
+            f"| instructor alone | {fmt(o.instructor_ms)} | {fmt(o.instructor_ms / o.bare_ms)} |",
+            f"| llm-extract `aextract` | {fmt(o.llm_extract_ms)} | {fmt(o.vs_bare)} |",
             "",
-            f"llm-extract over instructor alone: {_f(o.vs_instructor)}x "
-            f"({_f((o.vs_instructor - 1) * 100, 0)}% added; goal < 10%).",
+            f"llm-extract over instructor alone: {fmt(o.vs_instructor)}x "
+            f"({fmt((o.vs_instructor - 1) * 100, 0)}% added; goal < 10%).",
             "",
         ]
     prof = fig.get("profile")
@@ -225,7 +134,7 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             "",
             *(
                 [
-                    'Of the request, per-call work in the libraries themselves '
+                    "Of the request, per-call work in the libraries themselves "
                     "(cumulative, profiled):",
                     "",
                     "| library work | ms/doc (profiled) |",
@@ -250,9 +159,9 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             "## 3. Warm cache",
             "",
             f"{w.n} documents extracted once ({w.fill_s:.2f} s), then rerun by a new "
-            f"Extractor on the same cache: {w.rerun_s:.3f} s, {_f(w.docs_per_s, 0)} docs/s, "
+            f"Extractor on the same cache: {w.rerun_s:.3f} s, {fmt(w.docs_per_s, 0)} docs/s, "
             f"{w.cached}/{w.n} from the cache, {w.new_model_requests} new model requests "
-            f"(counted by the fake server). Rerun is {_f(w.speedup_vs_fill, 1)}x faster than "
+            f"(counted by the fake server). Rerun is {fmt(w.speedup_vs_fill, 1)}x faster than "
             "the fill.",
             "",
         ]
@@ -346,10 +255,10 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
                 f"Same {pr.n} documents, zero latency, {pr.concurrency} requests in flight, "
                 "one request per article for both (langextract's `max_char_buffer` raised "
                 "to 20,000 so it does not split articles). llm-extract "
-                f"{_f(pr.llm_extract_docs_per_s, 1)} docs/s (cache off, run log on); "
-                f"langextract {pr.langextract_version} {_f(pr.langextract_docs_per_s, 1)} "
+                f"{fmt(pr.llm_extract_docs_per_s, 1)} docs/s (cache off, run log on); "
+                f"langextract {pr.langextract_version} {fmt(pr.langextract_docs_per_s, 1)} "
                 f"docs/s with its OpenAI provider: llm-extract has "
-                f"{_f(pr.throughput_ratio)}x its throughput. langextract's fake server "
+                f"{fmt(pr.throughput_ratio)}x its throughput. langextract's fake server "
                 "answers in langextract's own format (`LangextractFakeServer`); the figure "
                 "compares client-side cost, not extraction quality. langextract was "
                 "installed into a separate venv only: it pulls pandas, google-genai, "
@@ -359,204 +268,54 @@ def render(results: Results, plan: Plan, command: str, elapsed_s: float) -> str:
             ]
         else:
             out += [f"Skipped: {pr.skipped}", ""]
-    out += _notes(o, prof, c, w, mem, m.nproc, wr)
+    out += targets_notes(o, prof, c, w, mem, m.nproc, wr)
     return "\n".join([*out, ""])
 
 
-def _case_label(case: concurrency.Case) -> str:
-    if case.latency_s:
-        return f"L={case.latency_s * 1000:.0f} ms, C={case.concurrency}, efficiency"
-    return f"zero latency, C={case.concurrency}, throughput"
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _concurrency_row(case: concurrency.Case) -> str:
-    if case.latency_s:
-        what = (f"efficiency {_f(case.cli.efficiency)} vs bare {_f(case.bare.efficiency)}")
-    else:
-        what = (f"{_f(case.cli.docs_per_s, 0)} vs bare {_f(case.bare.docs_per_s, 0)} docs/s")
-    return (f"| 2 | `llm-extract run` over bare client, {_case_label(case)} (N={case.n}) | "
-            f"{_f(case.vs_bare)} ({what}) | >= {case.target} | {_met(case.met)} |")  # fmt: skip
+def partial_note(
+    headings: list[str], rows: list[str], errors: dict[str, str], command: str, elapsed: float
+) -> str:
+    """The header's line for a run of some benchmarks: what it re-measured, and when."""
+    what = [f'"{h.lstrip("#").strip()}"' for h in headings]
+    if rows:
+        what.append("Summary rows " + ", ".join(rows))
+    note = f"Re-measured on {_now()} by `{command}` in {elapsed:.0f} s: "
+    note += "; ".join(what) if what else "nothing"
+    if errors:
+        failed = "; ".join(f"{k} ({v.splitlines()[0] if v else ''})" for k, v in errors.items())
+        note += f". Failed, earlier figures kept: {failed}"
+    return note + "."
 
 
-def concurrency_section(c: concurrency.ConcurrencyFigures) -> list[str]:
-    load = ", ".join(f"{x:.1f}" for x in c.load)
-    return [
-        "## 2. Concurrency: `llm-extract run` against a bare client",
-        "",
-        "The real CLI (`python -m llm_extract.cli run in.jsonl -o out.jsonl`, a child "
-        "process with default settings: cache on in a fresh folder, run log on, JSONL on "
-        "disk) and a bare `openai.AsyncOpenAI` client replaying the CLI's own request "
-        "body (messages rendered per document before timing), same server, same number "
-        "of requests in flight. Start-up is excluded alike: the clock starts when the "
-        "server receives the first model request (probe left out) and stops when the last "
-        "result is on disk (the output's mtime) for the CLI, when the last response is "
-        "parsed for the bare client. With latency, efficiency is the ideal N*L/C over the "
-        "wall time; without, throughput. Each side runs "
-        f"{c.reps} times, alternately, and keeps its best run. Load average at the start: "
-        f"{load} (2 cores, shared).",
-        "",
-        "| latency | C | N | CLI wall s | CLI eff. | CLI docs/s | bare wall s | bare eff. | "
-        "bare docs/s | CLI over bare | target |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-        *[f"| {k.latency_s * 1000:.0f} ms | {k.concurrency} | {k.n} | {k.cli.wall_s:.2f} | "
-          f"{_f(k.cli.efficiency) if k.latency_s else '-'} | {_f(k.cli.docs_per_s, 0)} | "
-          f"{k.bare.wall_s:.2f} | {_f(k.bare.efficiency) if k.latency_s else '-'} | "
-          f"{_f(k.bare.docs_per_s, 0)} | {_f(k.vs_bare)} | >= {k.target} |"
-          for k in c.cases],
-    ]  # fmt: skip
-
-
-def _memory_met(mem: memory.MemoryFigures) -> bool:
-    """Under the ceiling at every N and flat: at most 20% growth from the smallest N."""
-    return mem.met and mem.growth < 1.2
-
-
-def _before_after(
-    o: overhead.OverheadFigures | None,
-    c: concurrency.ConcurrencyFigures | None,
-    w: warm_cache.WarmCacheFigures | None,
-    mem: memory.MemoryFigures | None,
-    pr: peer.PeerFigures | None,
+def write_report(
+    path: Path,
+    results: Results,
     plan: Plan,
-) -> list[str]:
-    """The figures of before the profiling fixes (history) beside this run's."""
-    b = BEFORE
-    before_mem = ", ".join(f"{mb:,.0f} MB at N={n:,}" for n, mb in b.memory_peak_mb)
-    after_mem = (
-        ", ".join(f"{r.peak_rss_mb:,.0f} MB at N={r.n:,}" for r in mem.runs)
-        if mem and mem.runs
-        else "not run"
-    )
-    rows = [
-        ("1 | per-document overhead",
-         f"{_f(b.overhead_vs_bare)}x bare ({_f(b.overhead_vs_instructor)}x instructor, "
-         f"{_f(b.overhead_ms)} ms/doc)",
-         f"{_f(o.vs_bare)}x bare ({_f(o.vs_instructor)}x instructor, "
-         f"{_f(o.llm_extract_ms)} ms/doc)" if o else "not run"),
-        ("2 | concurrency efficiency", _f(b.concurrency_efficiency),
-         f"{_f(c.cases[0].cli.efficiency)} (`llm-extract run`, C={c.cases[0].concurrency}; "
-         f"{_f(c.cases[0].vs_bare)} of a bare client's)" if c and c.cases else "not run"),
-        ("3 | warm cache rerun", f"{_f(b.warm_docs_per_s, 0)} docs/s",
-         f"{_f(w.docs_per_s, 0)} docs/s" if w else "not run"),
-        ("4 | peak RSS of `llm-extract run`", before_mem, after_mem),
-        ("peer | throughput over langextract", f"{_f(b.peer_ratio)}x",
-         f"{_f(pr.throughput_ratio)}x" if pr and pr.throughput_ratio else "not run"),
-    ]  # fmt: skip
-    out = [
-        "## Before and after the profiling fixes",
-        "",
-        f"'Before' is history, not re-measured: the full run committed at {BEFORE_COMMIT} "
-        f"(measured on {BEFORE_DATE} on this machine, before the fixes below landed, "
-        "kept in `bench/history.py`). 'After' is this run"
-        + ("." if plan.name == "full" else f" ({plan.name} plan: not comparable).")
-        + " Both are ratios measured within their own run, so they compare across runs "
-        "better than the absolute milliseconds do.",
-        "",
-        "| # | benchmark | before | after |",
-        "|---|---|---|---|",
-        *[f"| {name} | {before} | {after} |" for name, before, after in rows],
-        "",
-        "The fixes, by commit:",
-        "",
-    ]
-    for commit, subject in COMMITS.items():
-        out.append(f'- `{commit}` "{subject}"')
-        out += [f"  - {fix.name}: {fix.changed}" for fix in FIXES if fix.commit == commit]
-    return [*out, ""]
-
-
-def _notes(
-    o: overhead.OverheadFigures | None,
-    prof: overhead.ProfileFigures | None,
-    c: concurrency.ConcurrencyFigures | None,
-    w: warm_cache.WarmCacheFigures | None,
-    mem: memory.MemoryFigures | None,
-    nproc: int,
-    wr: writers.WriterFigures | None = None,
-) -> list[str]:
-    """What is met, and for each target not met what stands in the way, from this run."""
-    met: list[str] = []
-    open_: list[str] = []
-    stages = dict(prof.stages) if prof else {}
-    library = sum(ms for _, ms in prof.hotspots) if prof else 0.0
-    total = stages.get("aextract (everything)", 0.0)
-    calls = stages.get("request + HTTP (lean path)", 0.0)
-    in_the_way = (
-        f'Under cProfile, the request (lean path, HTTP included) takes {calls:.1f} of {total:.1f} ms per '
-        f"document ({calls / total * 100:.0f}%); of that, {library:.1f} ms is per-call work "
-        "inside instructor and openai (instructor walking the response model for async "
-        "validators on every call, openai transforming the whole request body, tools "
-        "schema included); everything llm-extract does around the call (cache "
-        "key and lookup, prompt render, assemble, provenance, cache write, run log) is "
-        f"{total - calls:.1f} ms."
-        if prof and total and calls
-        else "The profile did not run, so the split of the cost is not shown."
-    )
-    if o:
-        base = o.instructor_ms / o.bare_ms
-        room = (o.target_vs_bare / base - 1) * 100
-        if o.met:
-            met.append(f"1 (per-document overhead, {_f(o.vs_bare)}x bare)")
-        else:
-            open_.append(
-                f"- Benchmark 1, {_f(o.vs_bare)}x bare against {o.target_vs_bare}x: "
-                f"instructor alone already costs {base:.2f}x a bare call here, which leaves "
-                f"llm-extract {room:.0f}% over instructor; it adds "
-                f"{(o.vs_instructor - 1) * 100:.0f}% ({_f(o.llm_extract_ms - o.instructor_ms)} "
-                f"ms/doc). {in_the_way} (cProfile inflates code made of many small calls, "
-                "so these shares are indicative.) What is left is inside instructor and openai."
-            )
-    if c:
-        for case in c.cases:
-            label = _case_label(case)
-            if case.met:
-                met.append(f"2 ({label}: {_f(case.vs_bare)} of bare)")
-            else:
-                open_.append(
-                    f"- Benchmark 2, {label}: {_f(case.vs_bare)} of a bare client's against "
-                    f"{case.target} ({case.cli.ok}/{case.n} ok). The client's Python per "
-                    "document (benchmark 1's cost) runs on one event loop, and the machine's "
-                    f"{nproc} cores are shared by the CLI, the fake server and whatever else "
-                    "runs, so the CLI cannot keep all slots busy."
-                )
-    if w:
-        if w.met:
-            met.append(f"3 (warm cache, {_f(w.docs_per_s, 0)} docs/s, "
-                       f"{w.new_model_requests} model calls)")  # fmt: skip
-        else:
-            open_.append(
-                f"- Benchmark 3, {_f(w.docs_per_s, 0)} docs/s against {w.target:,.0f}: "
-                "see the profile; a cache hit should cost only the key, the lookup and "
-                "validation."
-            )
-    if mem and mem.runs:
-        peak = max(r.peak_rss_mb for r in mem.runs)
-        if _memory_met(mem):
-            met.append(f"4 (peak RSS at most {peak:,.0f} MB, x{_f(mem.growth)} "
-                       f"from N={mem.runs[0].n:,} to N={mem.runs[-1].n:,})")  # fmt: skip
-        else:
-            open_.append(
-                f"- Benchmark 4, peak {peak:,.0f} MB (x{_f(mem.growth)} across N) against "
-                f"{mem.target_mb:.0f} MB and flat: something still holds per-document data."
-            )
-    if wr:
-        worst = max(writers.FORMATS, key=wr.growth)
-        if wr.met:
-            met.append(f"6 (output writers flat, at most x{_f(wr.growth(worst))} for {worst})")
-        else:
-            open_.append(
-                f"- Benchmark 6, {worst} x{_f(wr.growth(worst))} against {wr.target}: its "
-                "per-document cost grows with the output; something rewrites what is written."
-            )
-    out = ["## Targets met and what stands in the way of the others", ""]
-    out.append("Met in this run: " + ("; ".join(met) + "." if met else "none."))
-    out += ["", *(open_ or ["Every target measured in this run is met."])]
-    return out
-
-
-def write_report(path: Path, results: Results, plan: Plan, command: str, elapsed: float) -> None:
+    command: str,
+    elapsed: float,
+    only: Collection[str] | None = None,
+) -> None:
+    """Write the report to `path`. A file already there keeps every section this run did
+    not render (hand-written ones); with `only` (a run of some benchmarks) also the header
+    and the sections every run renders (Machine, Summary but its rows, Targets...), and a
+    line in the header says what was re-measured when."""
     text = render(results, plan, command, elapsed)
     scale = Path(__file__).with_name("scale.md")  # `python -m bench.scale --write` (Ray, Batch)
-    if scale.exists():
+    if only is None and scale.exists():
         text = text.rstrip("\n") + "\n\n" + scale.read_text(encoding="utf-8")
-    path.write_text(text, encoding="utf-8")
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+        return
+    old = path.read_text(encoding="utf-8")
+    if only is None:
+        path.write_text(merge(old, text, {s.heading for s in split(text)}), encoding="utf-8")
+        return
+    own = measured(text)
+    summary = next((s for s in split(text) if s.heading == SUMMARY), None)
+    rows = row_keys(summary) if summary else []
+    note = partial_note(own, rows, results.errors, command, elapsed)
+    path.write_text(merge(old, text, own, note, by_rows={SUMMARY}), encoding="utf-8")

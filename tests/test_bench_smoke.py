@@ -11,7 +11,8 @@ import math
 from bench import concurrency, overhead, warm_cache
 from bench.history import BEFORE
 from bench.machine import describe
-from bench.report import QUICK, Results, render
+from bench.plan import QUICK, Results
+from bench.report import render
 
 
 def _finite(*values: float) -> bool:
