@@ -1,12 +1,17 @@
 """Options several commands share (`run`, `bench muc4`, `batch ...`, `cache`, `eval`),
-declared once so their names, types and help agree, and the one way a command turns its
-options into `Settings`."""
+declared once so their names, types and help agree; the groups of them that travel
+together (`ModelOptions`, `AskingOptions`), which a command takes as one parameter
+(`with_groups`); and the one way a command turns its options into `Settings`."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, TypeVar, get_type_hints
 
 import typer
 
@@ -88,13 +93,102 @@ def check_rpm(rpm: float | None) -> None:
         raise usage_error(f"--rpm must be positive, got {rpm}")
 
 
-def settings_from_options(*, no_cache: bool = False, **given: Any) -> Settings:
-    """`Settings` from a command's options over env and llm-extract.toml.
+# --- groups: options that travel together, declared and passed as one --------------------
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """A dataclass whose fields are typer options (`Annotated[T, typer.Option(...)]` with
+    a default): a command lists the group once and receives one instance of it."""
+
+    NOT_SETTINGS: ClassVar[frozenset[str]] = frozenset()  # fields that are no `Settings`
+
+    @classmethod
+    def parameters(cls) -> list[inspect.Parameter]:
+        hints = get_type_hints(cls, include_extras=True)
+        kind = inspect.Parameter.KEYWORD_ONLY
+        return [
+            inspect.Parameter(f.name, kind, default=f.default, annotation=hints[f.name])
+            for f in fields(cls)
+        ]
+
+    def settings_values(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in self.NOT_SETTINGS
+        }
+
+
+@dataclass(frozen=True)
+class ModelOptions(OptionGroup):
+    """Which model, where, and how its answers are constrained."""
+
+    backend: Backend = None
+    model: Model = None
+    base_url: BaseUrl = None
+    mode: Mode = None
+    api_key_env: ApiKeyEnv = None
+
+
+@dataclass(frozen=True)
+class AskingOptions(OptionGroup):
+    """How the model is asked, how fast, and whether answers are cached (`run`, `bench`)."""
+
+    NOT_SETTINGS: ClassVar[frozenset[str]] = frozenset({"rpm"})  # a run option
+
+    strategy: StrategyOpt = None
+    arbiter: ArbiterOpt = None
+    temperature: Temperature = None
+    prompt: Prompt = None
+    concurrency: Concurrency = None
+    rpm: Rpm = None
+    cache_dir: CacheDir = None
+    no_cache: NoCache = False
+
+    def __post_init__(self) -> None:
+        check_rpm(self.rpm)
+
+
+MODEL_DEFAULTS = ModelOptions()
+ASKING_DEFAULTS = AskingOptions()  # a command's defaults: `with_groups` passes the given ones
+
+
+def with_groups(**groups: type[OptionGroup]) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Give a command option groups: each keyword names a parameter of the command; typer
+    sees the group's fields as options in its place, the command gets one instance."""
+
+    def decorate(command: Callable[..., R]) -> Callable[..., R]:
+        params: list[inspect.Parameter] = []
+        for param in inspect.signature(command, eval_str=True).parameters.values():
+            if param.name in groups:
+                params += groups[param.name].parameters()
+            else:  # keyword-only: a parameter without a default may follow the group's
+                params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+        @functools.wraps(command)
+        def with_options(**given: Any) -> R:
+            for name, group in groups.items():
+                given[name] = group(**{f.name: given.pop(f.name) for f in fields(group)})
+            return command(**given)
+
+        with_options.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        with_options.__annotations__ = {p.name: p.annotation for p in params}
+        return with_options
+
+    return decorate
+
+
+def settings_from_options(*groups: OptionGroup, **given: Any) -> Settings:
+    """`Settings` from a command's options (its groups' and `given`) over env and
+    llm-extract.toml.
 
     None means the option was not given; a flag left False is not given either (flags
     only turn a setting on), except `--no-cache`, which turns the cache off; enum
     choices pass their value. An invalid value is one `error:` line and exit 2.
     """
+    for group in groups:
+        given.update(group.settings_values())
+    no_cache = given.pop("no_cache", False)
     values = {
         key: value.value if isinstance(value, Enum) else value
         for key, value in given.items()

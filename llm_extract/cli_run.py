@@ -4,6 +4,7 @@ code (0 all ok, 1 some documents failed, 2 usage or configuration, 130 interrupt
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,25 +14,16 @@ from rich.console import Console
 
 from llm_extract.cli_errors import parse_date, usage_error
 from llm_extract.cli_options import (
-    ApiKeyEnv,
-    ArbiterOpt,
-    Backend,
-    BaseUrl,
-    CacheDir,
-    Concurrency,
+    ASKING_DEFAULTS,
+    MODEL_DEFAULTS,
+    AskingOptions,
     GazetteerOpt,
     Glob,
-    Mode,
-    Model,
-    NoCache,
-    Prompt,
+    ModelOptions,
     Published,
     Quiet,
-    Rpm,
-    StrategyOpt,
-    Temperature,
-    check_rpm,
     settings_from_options,
+    with_groups,
 )
 from llm_extract.cli_progress import PlainProgress, RichProgress, print_summary
 from llm_extract.errors import ConfigurationError, InputError
@@ -64,6 +56,7 @@ class Engine(str, Enum):
     ray = "ray"
 
 
+@with_groups(using=ModelOptions, asking=AskingOptions)
 def run_command(
     inputs: Annotated[
         list[str],
@@ -89,25 +82,14 @@ def run_command(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace an existing output file.")
     ] = False,
-    concurrency: Concurrency = None,
-    rpm: Rpm = None,
     gazetteer: GazetteerOpt = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
-    backend: Backend = None,
-    base_url: BaseUrl = None,
-    model: Model = None,
-    mode: Mode = None,
-    api_key_env: ApiKeyEnv = None,
-    temperature: Temperature = None,
-    prompt: Prompt = None,
+    using: ModelOptions = MODEL_DEFAULTS,
+    asking: AskingOptions = ASKING_DEFAULTS,
     prompts: PromptsOpt = None,
     records: RecordsOpt = None,
-    strategy: StrategyOpt = None,
-    arbiter: ArbiterOpt = None,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
     keep_ungrounded: Annotated[
         bool,
         typer.Option("--keep-ungrounded", help="Keep (and flag) records not found in the text."),
@@ -130,7 +112,6 @@ def run_command(
     err = Console(stderr=True)
     if quiet and verbose:
         raise usage_error("--quiet and --verbose are exclusive")
-    check_rpm(rpm)
     if max_bytes <= 0:
         raise usage_error(f"--max-bytes must be positive, got {max_bytes}")
     if resume and output is None:
@@ -141,24 +122,15 @@ def run_command(
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     day = parse_date(published, "--published")
     if prompts is not None and (prompts / "system.j2").is_file():  # the template folder itself
-        prompt, prompts = prompt or prompts.resolve().name, prompts.resolve().parent
+        prompt = asking.prompt or prompts.resolve().name
+        prompts, asking = prompts.resolve().parent, replace(asking, prompt=prompt)
     settings = settings_from_options(
+        using,
+        asking,
         prompts_dir=prompts,
         records=records or None,
-        backend=backend,
-        base_url=base_url,
-        model=model,
-        mode=mode,
-        api_key_env=api_key_env,
-        temperature=temperature,
-        prompt=prompt,
-        strategy=strategy,
-        arbiter=arbiter,
-        cache_dir=cache_dir,
-        no_cache=no_cache,
         keep_ungrounded=keep_ungrounded,
         include_text=include_text,
-        concurrency=concurrency,
         gazetteer=gazetteer,
     )
 
@@ -179,7 +151,7 @@ def run_command(
         fmt=fmt,
         resume=resume,
         overwrite=overwrite,
-        rpm=rpm,
+        rpm=asking.rpm,
         globs=tuple(glob) if glob else DEFAULT_GLOBS,
         published=day,
         max_bytes=max_bytes,

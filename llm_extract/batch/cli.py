@@ -6,9 +6,10 @@ Exit codes: 0 every document written ok (or, for submit/status/collect, the step
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -22,9 +23,11 @@ from llm_extract.cli_options import (
     Format,
     Glob,
     Model,
+    ModelOptions,
     Published,
     Quiet,
     settings_from_options,
+    with_groups,
 )
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.extract import run_sync
@@ -49,6 +52,18 @@ Output = Annotated[Path, typer.Option("-o", "--output", help="Output file (state
 Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
 Backend = Annotated[str | None, typer.Option("--backend", help="Backend profile (openai).")]
 Mode = Annotated[str | None, typer.Option("--mode", help="json_schema or tools.")]
+
+
+@dataclass(frozen=True)
+class BatchModelOptions(ModelOptions):
+    """`ModelOptions` with the help of the Batch API (OpenAI's; two modes)."""
+
+    backend: Backend = None
+    mode: Mode = None
+
+
+BATCH_MODEL_DEFAULTS = BatchModelOptions()
+
 Poll = Annotated[float, typer.Option("--poll-interval", help="Seconds between status checks.")]
 Retry = Annotated[
     RetryWay, typer.Option("--retry", help="Failed or expired lines: a new batch, or online.")
@@ -59,19 +74,19 @@ def _job(
     inputs: list[str] | None,
     output: Path,
     fmt: Format,
+    using: ModelOptions,
     *,
     poll_interval: float = 30.0,
     retry: RetryWay = RetryWay.batch,
     published: str | None = None,
     glob: list[str] | None = None,
     quiet: bool = False,
-    **given: Any,
 ) -> BatchJob:
     err = Console(stderr=True)
     if poll_interval <= 0:
         raise usage_error(f"--poll-interval must be positive, got {poll_interval}", err)
     day = parse_date(published, "--published")
-    settings = settings_from_options(**given)
+    settings = settings_from_options(using)
     return BatchJob(
         inputs=list(inputs or []),
         output=output,
@@ -108,15 +123,12 @@ def _execute(job: BatchJob, step: str, batch_id: str | None = None) -> BatchSumm
 
 
 @batch_app.command("run")
+@with_groups(using=BatchModelOptions)
 def run_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
     fmt: Fmt = Format.jsonl,
-    backend: Backend = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    mode: Mode = None,
-    api_key_env: ApiKeyEnv = None,
+    using: BatchModelOptions = BATCH_MODEL_DEFAULTS,
     poll_interval: Poll = 30.0,
     retry: Retry = RetryWay.batch,
     published: Published = None,
@@ -124,32 +136,26 @@ def run_command(
     quiet: Quiet = False,
 ) -> None:
     """Submit, poll, collect and assemble until every document is written (resumable)."""
-    job = _job(inputs, output, fmt, poll_interval=poll_interval, retry=retry,
-               published=published, glob=glob, quiet=quiet, backend=backend, model=model,
-               base_url=base_url, mode=mode, api_key_env=api_key_env)  # fmt: skip
+    job = _job(inputs, output, fmt, using, poll_interval=poll_interval, retry=retry,
+               published=published, glob=glob, quiet=quiet)  # fmt: skip
     summary = _execute(job, "run")
     _report(summary, quiet)
     raise typer.Exit(code=0 if summary.all_ok and not summary.waiting else 1)
 
 
 @batch_app.command("submit")
+@with_groups(using=BatchModelOptions)
 def submit_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
     fmt: Fmt = Format.jsonl,
-    backend: Backend = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    mode: Mode = None,
-    api_key_env: ApiKeyEnv = None,
+    using: BatchModelOptions = BATCH_MODEL_DEFAULTS,
     published: Published = None,
     glob: Glob = None,
     quiet: Quiet = False,
 ) -> None:
     """Write what is answered already and submit batches for the rest; prints batch ids."""
-    job = _job(inputs, output, fmt, published=published, glob=glob, quiet=quiet,
-               backend=backend, model=model, base_url=base_url, mode=mode,
-               api_key_env=api_key_env)  # fmt: skip
+    job = _job(inputs, output, fmt, using, published=published, glob=glob, quiet=quiet)
     summary = _execute(job, "submit")
     for batch_id in summary.submitted:
         typer.echo(batch_id)
@@ -157,20 +163,16 @@ def submit_command(
 
 
 @batch_app.command("collect")
+@with_groups(using=BatchModelOptions)
 def collect_command(
     batch_id: Annotated[str, typer.Argument(help="The batch to collect.")],
     output: Output = Path("out.jsonl"),
     fmt: Fmt = Format.jsonl,
-    backend: Backend = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    mode: Mode = None,
-    api_key_env: ApiKeyEnv = None,
+    using: BatchModelOptions = BATCH_MODEL_DEFAULTS,
     quiet: Quiet = False,
 ) -> None:
     """Download a finished batch and write the documents it completes."""
-    job = _job(None, output, fmt, quiet=quiet, backend=backend, model=model,
-               base_url=base_url, mode=mode, api_key_env=api_key_env)  # fmt: skip
+    job = _job(None, output, fmt, using, quiet=quiet)
     summary = _execute(job, "collect", batch_id)
     _report(summary, quiet)
     raise typer.Exit(code=0 if summary.all_ok else 1)
@@ -188,8 +190,8 @@ def status_command(
     """The job's batches, open ones asked of the server (run `collect` to download)."""
     if not (state_dir(output) / "state.json").exists():
         raise usage_error(f"no batch state for {output} ({state_dir(output)})", Console())
-    job = _job(None, output, Format.jsonl, backend=backend, model=model,
-               base_url=base_url, api_key_env=api_key_env)  # fmt: skip
+    using = ModelOptions(backend=backend, model=model, base_url=base_url, api_key_env=api_key_env)
+    job = _job(None, output, Format.jsonl, using)
     try:
         shown = run_sync(job.astatus(batch_id))
     except ConfigurationError as exc:

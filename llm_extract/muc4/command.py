@@ -21,23 +21,14 @@ from rich.table import Table
 
 from llm_extract.cli_errors import usage_error
 from llm_extract.cli_options import (
-    ApiKeyEnv,
-    ArbiterOpt,
-    Backend,
-    BaseUrl,
-    CacheDir,
-    Concurrency,
+    ASKING_DEFAULTS,
+    MODEL_DEFAULTS,
+    AskingOptions,
     JsonOutput,
-    Mode,
-    Model,
-    NoCache,
-    Prompt,
+    ModelOptions,
     Quiet,
-    Rpm,
-    StrategyOpt,
-    Temperature,
-    check_rpm,
     settings_from_options,
+    with_groups,
 )
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.models import ExtractionResult
@@ -208,6 +199,7 @@ def agreement_lines(agreement: Agreement) -> list[str]:
 
 
 @bench_app.command("muc4")
+@with_groups(using=ModelOptions, asking=AskingOptions)
 def muc4_command(
     data: Annotated[Path, typer.Option("--data", help="A folder laid out like MUC-4's.")],
     split: Annotated[SplitName, typer.Option("--split", help="train, dev or test.")],
@@ -226,46 +218,27 @@ def muc4_command(
     records: Annotated[
         Path | None, typer.Option("--records", help="Also keep the run's records (JSONL).")
     ] = None,
-    backend: Backend = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    mode: Mode = None,
-    api_key_env: ApiKeyEnv = None,
-    strategy: StrategyOpt = None,
-    arbiter: ArbiterOpt = None,
-    temperature: Temperature = None,
-    prompt: Prompt = None,
-    concurrency: Concurrency = None,
-    rpm: Rpm = None,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
+    using: ModelOptions = MODEL_DEFAULTS,
+    asking: AskingOptions = ASKING_DEFAULTS,
     quiet: Quiet = False,
 ) -> None:
     """Score llm-extract on MUC-4 (CEAF-REE, as GTT's reference scorer computes it)."""
     from llm_extract.cli_progress import PlainProgress, RichProgress  # as `run` shows it
 
     err = Console(stderr=True)
-    check_rpm(rpm)
-    settings = settings_from_options(
-        backend=backend,
-        model=model,
-        base_url=base_url,
-        mode=mode,
-        api_key_env=api_key_env,
-        strategy=strategy,
-        arbiter=arbiter,
-        temperature=temperature,
-        prompt=prompt,
-        concurrency=concurrency,
-        cache_dir=cache_dir,
-        no_cache=no_cache,
-    )
+    settings = settings_from_options(using, asking)
     listener: RichProgress | _Sparse | None = None
     if not quiet:
         listener = RichProgress(err) if err.is_terminal else _Sparse(PlainProgress(err))
     try:
         result = run_bench(
-            data, split.value, settings, text=text, records=records, rpm=rpm, listener=listener
+            data,
+            split.value,
+            settings,
+            text=text,
+            records=records,
+            rpm=asking.rpm,
+            listener=listener,
         )
     except (CorpusError, ConfigurationError, InputError) as exc:
         raise usage_error(str(exc)) from exc
