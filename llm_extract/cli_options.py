@@ -1,10 +1,11 @@
 """Options several commands share (`run`, `bench muc4`, `batch ...`, `cache`, `eval`),
 declared once so their names, types and help agree; the groups of them that travel
-together (`ModelOptions`, `AskingOptions`), which a command takes as one parameter
+together (`InputOptions`, `ModelOptions`, `AskingOptions`), which a command takes as one parameter
 (`with_groups`); and the one way a command turns its options into `Settings`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Annotated, Any, ClassVar, TypeVar, get_type_hints
 
 import typer
 
-from llm_extract.cli_errors import usage_error
+from llm_extract.cli_errors import parse_date, usage_error
 from llm_extract.errors import ConfigurationError
 from llm_extract.readers import DEFAULT_GLOBS
 from llm_extract.registry import BACKENDS
@@ -120,6 +121,25 @@ class OptionGroup:
 
 
 @dataclass(frozen=True)
+class InputOptions(OptionGroup):
+    """Which files of a folder are articles, and their publication date (no `Settings`)."""
+
+    NOT_SETTINGS: ClassVar[frozenset[str]] = frozenset({"glob", "published"})
+
+    glob: Glob = None
+    published: Published = None
+
+    @property
+    def globs(self) -> tuple[str, ...]:
+        return tuple(self.glob) if self.glob else DEFAULT_GLOBS
+
+    @property
+    def day(self) -> dt.date | None:
+        """`--published` as a date (a usage error, exit 2, if it is not YYYY-MM-DD)."""
+        return parse_date(self.published, "--published")
+
+
+@dataclass(frozen=True)
 class ModelOptions(OptionGroup):
     """Which model, where, and how its answers are constrained."""
 
@@ -149,33 +169,29 @@ class AskingOptions(OptionGroup):
         check_rpm(self.rpm)
 
 
-MODEL_DEFAULTS = ModelOptions()
-ASKING_DEFAULTS = AskingOptions()  # a command's defaults: `with_groups` passes the given ones
+def with_groups(command: Callable[..., R]) -> Callable[..., R]:
+    """Let a command take option groups: typer sees the fields of each parameter typed
+    with an `OptionGroup` as options in its place; the command gets one instance. Group
+    parameters stand after `*`, with no default (the decorated command always gets them)."""
+    groups: dict[str, type[OptionGroup]] = {}
+    params: list[inspect.Parameter] = []
+    for param in inspect.signature(command, eval_str=True).parameters.values():
+        kind = param.annotation
+        if isinstance(kind, type) and issubclass(kind, OptionGroup):
+            groups[param.name] = kind
+            params += kind.parameters()
+        else:  # keyword-only: a parameter without a default may follow the group's
+            params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
 
+    @functools.wraps(command)
+    def with_options(**given: Any) -> R:
+        for name, group in groups.items():
+            given[name] = group(**{f.name: given.pop(f.name) for f in fields(group)})
+        return command(**given)
 
-def with_groups(**groups: type[OptionGroup]) -> Callable[[Callable[..., R]], Callable[..., R]]:
-    """Give a command option groups: each keyword names a parameter of the command; typer
-    sees the group's fields as options in its place, the command gets one instance."""
-
-    def decorate(command: Callable[..., R]) -> Callable[..., R]:
-        params: list[inspect.Parameter] = []
-        for param in inspect.signature(command, eval_str=True).parameters.values():
-            if param.name in groups:
-                params += groups[param.name].parameters()
-            else:  # keyword-only: a parameter without a default may follow the group's
-                params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
-
-        @functools.wraps(command)
-        def with_options(**given: Any) -> R:
-            for name, group in groups.items():
-                given[name] = group(**{f.name: given.pop(f.name) for f in fields(group)})
-            return command(**given)
-
-        with_options.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        with_options.__annotations__ = {p.name: p.annotation for p in params}
-        return with_options
-
-    return decorate
+    with_options.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    with_options.__annotations__ = {p.name: p.annotation for p in params}
+    return with_options
 
 
 def settings_from_options(*groups: OptionGroup, **given: Any) -> Settings:

@@ -12,15 +12,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from llm_extract.cli_errors import parse_date, usage_error
+from llm_extract.cli_errors import usage_error
 from llm_extract.cli_options import (
-    ASKING_DEFAULTS,
-    MODEL_DEFAULTS,
     AskingOptions,
     GazetteerOpt,
-    Glob,
+    InputOptions,
     ModelOptions,
-    Published,
     Quiet,
     settings_from_options,
     with_groups,
@@ -28,7 +25,7 @@ from llm_extract.cli_options import (
 from llm_extract.cli_progress import PlainProgress, RichProgress, print_summary
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.output_guard import OutputError
-from llm_extract.readers import DEFAULT_GLOBS, DEFAULT_MAX_BYTES
+from llm_extract.readers import DEFAULT_MAX_BYTES
 from llm_extract.registry import FORMATS
 from llm_extract.runner import BatchRun
 
@@ -56,7 +53,7 @@ class Engine(str, Enum):
     ray = "ray"
 
 
-@with_groups(using=ModelOptions, asking=AskingOptions)
+@with_groups
 def run_command(
     inputs: Annotated[
         list[str],
@@ -73,8 +70,8 @@ def run_command(
             f"jsonl); {FORMATS.help()}.",
         ),
     ] = None,
-    glob: Glob = None,
-    published: Published = None,
+    *,
+    source: InputOptions,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue the output: skip documents already ok in it."),
@@ -86,8 +83,8 @@ def run_command(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
-    using: ModelOptions = MODEL_DEFAULTS,
-    asking: AskingOptions = ASKING_DEFAULTS,
+    using: ModelOptions,
+    asking: AskingOptions,
     prompts: PromptsOpt = None,
     records: RecordsOpt = None,
     keep_ungrounded: Annotated[
@@ -120,7 +117,7 @@ def run_command(
         raise usage_error("--resume and --overwrite are exclusive")
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    day = parse_date(published, "--published")
+    day = source.day
     if prompts is not None and (prompts / "system.j2").is_file():  # the template folder itself
         prompt = asking.prompt or prompts.resolve().name
         prompts, asking = prompts.resolve().parent, replace(asking, prompt=prompt)
@@ -152,7 +149,7 @@ def run_command(
         resume=resume,
         overwrite=overwrite,
         rpm=asking.rpm,
-        globs=tuple(glob) if glob else DEFAULT_GLOBS,
+        globs=source.globs,
         published=day,
         max_bytes=max_bytes,
         listener=listener,

@@ -16,22 +16,20 @@ from rich.console import Console
 
 from llm_extract.batch.job import BatchJob, BatchSummary
 from llm_extract.batch.store import state_dir
-from llm_extract.cli_errors import parse_date, usage_error
+from llm_extract.cli_errors import usage_error
 from llm_extract.cli_options import (
     ApiKeyEnv,
     BaseUrl,
     Format,
-    Glob,
+    InputOptions,
     Model,
     ModelOptions,
-    Published,
     Quiet,
     settings_from_options,
     with_groups,
 )
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.extract import run_sync
-from llm_extract.readers import DEFAULT_GLOBS
 
 batch_app = typer.Typer(
     help="Extract through the OpenAI Batch API: half the price, answers within 24 hours.",
@@ -62,8 +60,6 @@ class BatchModelOptions(ModelOptions):
     mode: Mode = None
 
 
-BATCH_MODEL_DEFAULTS = BatchModelOptions()
-
 Poll = Annotated[float, typer.Option("--poll-interval", help="Seconds between status checks.")]
 Retry = Annotated[
     RetryWay, typer.Option("--retry", help="Failed or expired lines: a new batch, or online.")
@@ -78,21 +74,21 @@ def _job(
     *,
     poll_interval: float = 30.0,
     retry: RetryWay = RetryWay.batch,
-    published: str | None = None,
-    glob: list[str] | None = None,
+    source: InputOptions | None = None,
     quiet: bool = False,
 ) -> BatchJob:
     err = Console(stderr=True)
     if poll_interval <= 0:
         raise usage_error(f"--poll-interval must be positive, got {poll_interval}", err)
-    day = parse_date(published, "--published")
+    source = source or InputOptions()
+    day = source.day
     settings = settings_from_options(using)
     return BatchJob(
         inputs=list(inputs or []),
         output=output,
         settings=settings,
         fmt=fmt.value,
-        globs=tuple(glob) if glob else DEFAULT_GLOBS,
+        globs=source.globs,
         published=day,
         poll_interval=poll_interval,
         retry=retry.value,
@@ -123,39 +119,39 @@ def _execute(job: BatchJob, step: str, batch_id: str | None = None) -> BatchSumm
 
 
 @batch_app.command("run")
-@with_groups(using=BatchModelOptions)
+@with_groups
 def run_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
     fmt: Fmt = Format.jsonl,
-    using: BatchModelOptions = BATCH_MODEL_DEFAULTS,
+    *,
+    using: BatchModelOptions,
     poll_interval: Poll = 30.0,
     retry: Retry = RetryWay.batch,
-    published: Published = None,
-    glob: Glob = None,
+    source: InputOptions,
     quiet: Quiet = False,
 ) -> None:
     """Submit, poll, collect and assemble until every document is written (resumable)."""
     job = _job(inputs, output, fmt, using, poll_interval=poll_interval, retry=retry,
-               published=published, glob=glob, quiet=quiet)  # fmt: skip
+               source=source, quiet=quiet)  # fmt: skip
     summary = _execute(job, "run")
     _report(summary, quiet)
     raise typer.Exit(code=0 if summary.all_ok and not summary.waiting else 1)
 
 
 @batch_app.command("submit")
-@with_groups(using=BatchModelOptions)
+@with_groups
 def submit_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
     fmt: Fmt = Format.jsonl,
-    using: BatchModelOptions = BATCH_MODEL_DEFAULTS,
-    published: Published = None,
-    glob: Glob = None,
+    *,
+    using: BatchModelOptions,
+    source: InputOptions,
     quiet: Quiet = False,
 ) -> None:
     """Write what is answered already and submit batches for the rest; prints batch ids."""
-    job = _job(inputs, output, fmt, using, published=published, glob=glob, quiet=quiet)
+    job = _job(inputs, output, fmt, using, source=source, quiet=quiet)
     summary = _execute(job, "submit")
     for batch_id in summary.submitted:
         typer.echo(batch_id)
@@ -163,12 +159,13 @@ def submit_command(
 
 
 @batch_app.command("collect")
-@with_groups(using=BatchModelOptions)
+@with_groups
 def collect_command(
     batch_id: Annotated[str, typer.Argument(help="The batch to collect.")],
     output: Output = Path("out.jsonl"),
     fmt: Fmt = Format.jsonl,
-    using: BatchModelOptions = BATCH_MODEL_DEFAULTS,
+    *,
+    using: BatchModelOptions,
     quiet: Quiet = False,
 ) -> None:
     """Download a finished batch and write the documents it completes."""

@@ -21,8 +21,6 @@ from rich.table import Table
 
 from llm_extract.cli_errors import usage_error
 from llm_extract.cli_options import (
-    ASKING_DEFAULTS,
-    MODEL_DEFAULTS,
     AskingOptions,
     JsonOutput,
     ModelOptions,
@@ -199,7 +197,7 @@ def agreement_lines(agreement: Agreement) -> list[str]:
 
 
 @bench_app.command("muc4")
-@with_groups(using=ModelOptions, asking=AskingOptions)
+@with_groups
 def muc4_command(
     data: Annotated[Path, typer.Option("--data", help="A folder laid out like MUC-4's.")],
     split: Annotated[SplitName, typer.Option("--split", help="train, dev or test.")],
@@ -218,8 +216,9 @@ def muc4_command(
     records: Annotated[
         Path | None, typer.Option("--records", help="Also keep the run's records (JSONL).")
     ] = None,
-    using: ModelOptions = MODEL_DEFAULTS,
-    asking: AskingOptions = ASKING_DEFAULTS,
+    *,
+    using: ModelOptions,
+    asking: AskingOptions,
     quiet: Quiet = False,
 ) -> None:
     """Score llm-extract on MUC-4 (CEAF-REE, as GTT's reference scorer computes it)."""
