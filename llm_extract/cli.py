@@ -17,18 +17,12 @@ import typer
 from rich.console import Console
 
 from llm_extract.backends import get_backend
+from llm_extract.cli_errors import EXIT_FAILED_DOCS, EXIT_INTERRUPTED, EXIT_OK, safe_text
 from llm_extract.cli_errors import parse_date as _parse_date
-from llm_extract.cli_errors import safe_text
 from llm_extract.cli_errors import usage_error as _usage_error
-from llm_extract.cli_options import Format, Prompt, Published
+from llm_extract.cli_options import Prompt, Published
 from llm_extract.cli_progress import PlainProgress, RichProgress
-from llm_extract.cli_run import (
-    EXIT_FAILED_DOCS,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    RecordsOpt,
-    run_command,
-)
+from llm_extract.cli_run import RecordsOpt, run_command
 from llm_extract.drafters import build_drafter, prompt_id, strategy_for
 from llm_extract.drafters.sentences import SentencesDrafter, questions
 from llm_extract.errors import ConfigurationError
@@ -42,7 +36,6 @@ __all__ = [
     "EXIT_FAILED_DOCS",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
-    "Format",
     "PlainProgress",
     "RichProgress",
     "app",

@@ -15,7 +15,15 @@ from rich.console import Console
 
 from llm_extract.redact import redact
 
+EXIT_OK = 0
+EXIT_FAILED_DOCS = 1  # some documents failed (or, for `batch`, still wait for a batch)
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: finished documents are saved; rerun with --resume
+
+
+def finished(all_ok: bool) -> typer.Exit:
+    """The Exit a command that processed documents ends with: 0 all ok, 1 some failed."""
+    return typer.Exit(code=EXIT_OK if all_ok else EXIT_FAILED_DOCS)
 
 
 def safe_text(text: str) -> str:

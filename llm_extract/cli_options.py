@@ -23,15 +23,6 @@ from llm_extract.registry import BACKENDS
 from llm_extract.settings import Settings, load_settings
 
 
-class Format(str, Enum):
-    """The output formats the writers know."""
-
-    jsonl = "jsonl"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
-
-
 class Strategy(str, Enum):
     single = "single"
     sentences = "sentences"

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from llm_extract.cli_errors import usage_error
+from llm_extract.cli_errors import EXIT_INTERRUPTED, finished, usage_error
 from llm_extract.cli_options import (
     AskingOptions,
     GazetteerOpt,
@@ -28,11 +28,6 @@ from llm_extract.output_guard import OutputError
 from llm_extract.readers import DEFAULT_MAX_BYTES
 from llm_extract.registry import FORMATS
 from llm_extract.runner import BatchRun
-
-EXIT_OK = 0
-EXIT_FAILED_DOCS = 1
-EXIT_INTERRUPTED = 130
-
 
 PromptsOpt = Annotated[
     Path | None,
@@ -168,4 +163,4 @@ def run_command(
         if isinstance(listener, RichProgress):
             listener.stop()
     print_summary(err, summary, output, quiet)
-    raise typer.Exit(code=EXIT_OK if summary.all_ok else EXIT_FAILED_DOCS)
+    raise finished(summary.all_ok)

@@ -227,3 +227,19 @@ def test_cli_submit_status_collect(small: Path, tmp_path: Path) -> None:
     assert (
         runner.invoke(app, ["batch", "status", "-o", str(tmp_path / "none.jsonl")]).exit_code == 2
     )
+
+
+def test_cli_bad_format_or_date_is_a_usage_error_before_anything_is_sent(
+    small: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    with FakeBatchServer(polls=1) as fake:
+        common = ["--backend", "openai", "--model", "gpt-4o-mini", "--base-url", fake.base_url,
+                  "--api-key-env", KEY_ENV, "-o", str(tmp_path / "b.jsonl")]  # fmt: skip
+        bad_format = runner.invoke(app, ["batch", "submit", str(small), *common, "--format", "x"])
+        bad_day = runner.invoke(app, ["batch", "run", str(small), *common, "--published", "May"])
+        assert fake.batch_lines == [] and fake.chat_calls == 0
+    assert bad_format.exit_code == 2, bad_format.output
+    assert "'x'" in bad_format.output and "jsonl" in bad_format.output  # names the formats
+    assert bad_day.exit_code == 2, bad_day.output
+    assert "--published 'May' is not a YYYY-MM-DD date" in bad_day.output

@@ -16,11 +16,10 @@ from rich.console import Console
 
 from llm_extract.batch.job import BatchJob, BatchSummary
 from llm_extract.batch.store import state_dir
-from llm_extract.cli_errors import usage_error
+from llm_extract.cli_errors import finished, usage_error
 from llm_extract.cli_options import (
     ApiKeyEnv,
     BaseUrl,
-    Format,
     InputOptions,
     Model,
     ModelOptions,
@@ -30,6 +29,7 @@ from llm_extract.cli_options import (
 )
 from llm_extract.errors import ConfigurationError, InputError
 from llm_extract.extract import run_sync
+from llm_extract.registry import FORMATS
 
 batch_app = typer.Typer(
     help="Extract through the OpenAI Batch API: half the price, answers within 24 hours.",
@@ -47,7 +47,7 @@ Inputs = Annotated[
     typer.Argument(help="Files, folders or JSONL (default: the inputs of the batch state)."),
 ]
 Output = Annotated[Path, typer.Option("-o", "--output", help="Output file (state: OUT.batch/).")]
-Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
+Fmt = Annotated[str, typer.Option("--format", help=f"Output format; {FORMATS.help()}.")]
 Backend = Annotated[str | None, typer.Option("--backend", help="Backend profile (openai).")]
 Mode = Annotated[str | None, typer.Option("--mode", help="json_schema or tools.")]
 
@@ -69,7 +69,7 @@ Retry = Annotated[
 def _job(
     inputs: list[str] | None,
     output: Path,
-    fmt: Format,
+    fmt: str,
     using: ModelOptions,
     *,
     poll_interval: float = 30.0,
@@ -87,7 +87,7 @@ def _job(
         inputs=list(inputs or []),
         output=output,
         settings=settings,
-        fmt=fmt.value,
+        fmt=fmt,
         globs=source.globs,
         published=day,
         poll_interval=poll_interval,
@@ -123,7 +123,7 @@ def _execute(job: BatchJob, step: str, batch_id: str | None = None) -> BatchSumm
 def run_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
-    fmt: Fmt = Format.jsonl,
+    fmt: Fmt = "jsonl",
     *,
     using: BatchModelOptions,
     poll_interval: Poll = 30.0,
@@ -136,7 +136,7 @@ def run_command(
                source=source, quiet=quiet)  # fmt: skip
     summary = _execute(job, "run")
     _report(summary, quiet)
-    raise typer.Exit(code=0 if summary.all_ok and not summary.waiting else 1)
+    raise finished(summary.all_ok and not summary.waiting)
 
 
 @batch_app.command("submit")
@@ -144,7 +144,7 @@ def run_command(
 def submit_command(
     inputs: Inputs = None,
     output: Output = Path("out.jsonl"),
-    fmt: Fmt = Format.jsonl,
+    fmt: Fmt = "jsonl",
     *,
     using: BatchModelOptions,
     source: InputOptions,
@@ -163,7 +163,7 @@ def submit_command(
 def collect_command(
     batch_id: Annotated[str, typer.Argument(help="The batch to collect.")],
     output: Output = Path("out.jsonl"),
-    fmt: Fmt = Format.jsonl,
+    fmt: Fmt = "jsonl",
     *,
     using: BatchModelOptions,
     quiet: Quiet = False,
@@ -172,7 +172,7 @@ def collect_command(
     job = _job(None, output, fmt, using, quiet=quiet)
     summary = _execute(job, "collect", batch_id)
     _report(summary, quiet)
-    raise typer.Exit(code=0 if summary.all_ok else 1)
+    raise finished(summary.all_ok)
 
 
 @batch_app.command("status")
@@ -188,7 +188,7 @@ def status_command(
     if not (state_dir(output) / "state.json").exists():
         raise usage_error(f"no batch state for {output} ({state_dir(output)})", Console())
     using = ModelOptions(backend=backend, model=model, base_url=base_url, api_key_env=api_key_env)
-    job = _job(None, output, Format.jsonl, using)
+    job = _job(None, output, "jsonl", using)
     try:
         shown = run_sync(job.astatus(batch_id))
     except ConfigurationError as exc:

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from llm_extract.cli_errors import usage_error
+from llm_extract.cli_errors import finished, usage_error
 from llm_extract.cli_options import (
     AskingOptions,
     JsonOutput,
@@ -37,9 +37,6 @@ from llm_extract.muc4.mapping import MucTemplate, to_templates
 from llm_extract.muc4.scoring import SLOTS, Score, score_corpus
 from llm_extract.runner import BatchRun, RunListener, RunSummary
 from llm_extract.settings import Settings
-
-EXIT_OK = 0
-EXIT_FAILED_DOCS = 1
 
 bench_app = typer.Typer(help="Benchmarks on public corpora.", no_args_is_help=True)
 
@@ -256,7 +253,7 @@ def muc4_command(
         err.print(score_table(result))
     for doc_id, reason in result.failed:
         err.print(f"failed: {doc_id} {reason}", markup=False, highlight=False)
-    raise typer.Exit(code=EXIT_FAILED_DOCS if result.failed else EXIT_OK)
+    raise finished(not result.failed)
 
 
 class _Sparse:
