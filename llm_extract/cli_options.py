@@ -19,13 +19,8 @@ import typer
 from llm_extract.cli_errors import parse_date, usage_error
 from llm_extract.errors import ConfigurationError
 from llm_extract.readers import DEFAULT_GLOBS
-from llm_extract.registry import BACKENDS
+from llm_extract.registry import BACKENDS, STRATEGIES
 from llm_extract.settings import Settings, load_settings
-
-
-class Strategy(str, Enum):
-    single = "single"
-    sentences = "sentences"
 
 
 class Arbiter(str, Enum):
@@ -49,8 +44,8 @@ ApiKeyEnv = Annotated[str | None, typer.Option("--api-key-env", help="Env var ho
 Temperature = Annotated[float | None, typer.Option("--temperature")]
 Prompt = Annotated[str | None, typer.Option("--prompt", help="Prompt template id.")]
 StrategyOpt = Annotated[
-    Strategy | None,
-    typer.Option("--strategy", help="single or sentences (default: the backend's)."),
+    str | None,
+    typer.Option("--strategy", help=f"Strategy (default: the backend's); {STRATEGIES.help()}."),
 ]
 ArbiterOpt = Annotated[
     Arbiter | None,

@@ -54,10 +54,11 @@ class Settings(BaseSettings):
     timeout: float = Field(
         60.0, gt=0, description="Deadline in seconds for one HTTP request, start to last byte."
     )
-    strategy: Literal["single", "sentences"] | None = Field(
+    strategy: str | None = Field(
         None,
         description="single: one call per article; sentences: rules read the fields and the "
-        "model labels each candidate sentence. Default: the backend's (sentences for embedded).",
+        "model labels each candidate sentence; or a strategy a plugin registers "
+        "(llm_extract.drafters). Default: the backend's (sentences for embedded).",
     )
     arbiter: Literal["code", "model"] = Field(
         "code", description="Who wins when the model's label and the rules' reading disagree."

@@ -21,6 +21,7 @@ import pytest
 import tomllib
 from typer.testing import CliRunner
 
+from llm_extract import Extractor
 from llm_extract.backends import ChatBackend, get_backend
 from llm_extract.backends.base import Backend
 from llm_extract.backends.profile import Profile
@@ -45,7 +46,10 @@ EXAMPLE = ROOT / "examples" / "plugin_backend"
 EXAMPLE_SRC = EXAMPLE / "src"
 KEYWORDS_EPS = {
     "llm_extract.backends": {"keywords": "llm_extract_keywords.backend:KeywordBackend"},
-    "llm_extract.drafters": {"keywords": "llm_extract_keywords.backend:keywords_drafter"},
+    "llm_extract.drafters": {
+        "keywords": "llm_extract_keywords.backend:keywords_drafter",
+        "lead": "llm_extract_keywords.lead:lead_drafter",
+    },
     "llm_extract.formats": {"tsv": "llm_extract_keywords.tsv:TsvWriter"},
 }
 
@@ -159,6 +163,15 @@ def test_plugin_backend_and_format_run_by_name(keywords_plugin: None, tmp_path: 
     clash = by_id["003_083b7cf5f0b80020"].events[0]
     assert clash.evidence[0] == "Fierce clashes have raged outside the rebel redoubt of Salma."
     assert clash.sub_event_type.value == "Armed clash"
+    # A plugin strategy by name, in Python: it replaces the backend's own.
+    seed = (SEEDS / "003_083b7cf5f0b80020.txt").read_text()
+    with Extractor(Settings(backend="keywords", strategy="lead", cache=False, runlog=False)) as ex:
+        lead = ex.extract(seed, published="2016-01-11")
+    assert lead.provenance and lead.provenance.strategy == "lead"
+    assert [e.evidence for e in lead.events] == [clash.evidence]
+    res = CliRunner().invoke(app, ["run", str(SEEDS), "--backend", "rules", "--strategy", "nope"])
+    assert res.exit_code == 2 and "unknown strategy 'nope'" in res.stderr
+    assert "keywords, lead, rules, sentences, single" in res.stderr
 
     tsv = tmp_path / "out.tsv"
     res = CliRunner().invoke(
@@ -302,6 +315,29 @@ def test_example_installs_with_pip_and_runs_by_name(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert [r.provenance.backend for r in results(out) if r.provenance] == ["keywords"] * 2
+    # The example's own strategy, chosen by name over its backend's default.
+    assert "lead" in flat.split("--strategy", 1)[1].split("--", 1)[0], helped.stdout
+    lead = tmp_path / "lead.jsonl"
+    ran = subprocess.run(
+        [*cli, "run", str(SEEDS), "--backend", "keywords", "--strategy", "lead", "--no-cache",
+         "-q", "-o", str(lead)],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    every = {r.doc_id: r.events for r in results(out)}
+    assert sorted(r.doc_id for r in results(lead)) == sorted(every)
+    for result in results(lead):
+        assert result.provenance and result.provenance.strategy == "lead"
+        assert [e.evidence for e in result.events] == [every[result.doc_id][0].evidence]
+        assert len(every[result.doc_id]) == 1 or "lead only" in " ".join(result.warnings)
+    listed = subprocess.run(
+        [*cli, "plugins"], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    rows = {(r["group"], r["name"]): r for r in json.loads(listed.stdout)}
+    assert rows[("llm_extract.drafters", "lead")]["package"] == "llm-extract-keywords 0.1.0"
+    assert (
+        rows[("llm_extract.drafters", "lead")]["target"] == "llm_extract_keywords.lead:lead_drafter"
+    )
 
 
 @pytest.mark.parametrize(

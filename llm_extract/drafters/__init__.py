@@ -4,8 +4,9 @@
 labels each candidate sentence) and `rules` (no model) are registered by strategy name;
 `chunked` wraps whichever is chosen for long articles. A generating backend uses the
 strategy the settings name (else its own default); a backend that generates nothing
-(rules) always uses its own. Plugins add strategies through the `llm_extract.drafters`
-entry-point group: a factory `(backend, settings) -> Drafter`.
+(rules) uses its own in place of a model strategy. Plugins add strategies through the
+`llm_extract.drafters` entry-point group: a factory `(backend, settings) -> Drafter`,
+chosen by `--strategy NAME` or `Settings(strategy=NAME)` like the built-ins.
 """
 
 from __future__ import annotations
@@ -86,10 +87,13 @@ DRAFTERS: dict[str, DrafterFactory] = {
 
 
 def strategy_for(backend: Backend, settings: Settings) -> str:
-    """The settings' strategy for a generating backend, else the backend's own."""
-    if isinstance(backend, Generator) and settings.strategy:
-        return settings.strategy
-    return backend.default_strategy
+    """The settings' strategy, else the backend's own. A backend that generates nothing
+    keeps its own in place of a model strategy (`single`, `sentences`), which a setting
+    meant for model backends may name; any other strategy named (a plugin's) is used."""
+    chosen = settings.strategy
+    if not chosen or (not isinstance(backend, Generator) and chosen in DEFAULT_PROMPTS):
+        return backend.default_strategy
+    return chosen
 
 
 def build_drafter(backend: Backend, settings: Settings) -> Drafter:

@@ -1,1 +1,2 @@
-"""An example llm-extract plugin: the `keywords` backend and the `tsv` output format."""
+"""An example llm-extract plugin: the `keywords` backend, the `lead` strategy and the `tsv`
+output format."""
