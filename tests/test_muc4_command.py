@@ -94,6 +94,29 @@ def test_bad_data_and_bad_split_exit_2(tmp_path: Path) -> None:
     assert code == 2
 
 
+def test_records_keeps_the_run_and_never_replaces_a_file(tmp_path: Path) -> None:
+    """`--records FILE` keeps the run's records; an existing file or a folder is a one-line
+    usage error (exit 2) and the file is left as it was."""
+    root = make_muc4(tmp_path / "muc4")
+    kept = tmp_path / "records.jsonl"
+    code, _, stderr = bench("--data", str(root), "--split", "train", "--records", str(kept))
+    assert code == 0, stderr
+    lines = kept.read_text().splitlines()
+    assert sorted(json.loads(line)["doc_id"] for line in lines) == [
+        "DEV-MUC3-0001",
+        "DEV-MUC3-0002",
+    ]
+    before = kept.read_bytes()
+    code, stdout, stderr = bench("--data", str(root), "--split", "train", "--records", str(kept))
+    assert code == 2 and stdout == ""
+    message = f"error: --records {kept} already exists; give a new file name"
+    assert " ".join(stderr.split()) == message
+    assert kept.read_bytes() == before
+    code, _, stderr = bench("--data", str(root), "--split", "train", "--records", str(tmp_path))
+    assert code == 2 and stderr.startswith("error: ") and "folder" in stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+
+
 def test_pipeline_error_record_counts_as_failed(tmp_path: Path) -> None:
     """A document the pipeline rejects (empty text) becomes a listed failure, exit 1."""
     root = make_muc4(tmp_path / "muc4")

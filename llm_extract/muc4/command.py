@@ -35,6 +35,7 @@ from llm_extract.muc4.corpus import CorpusError, SplitData, doc_key, read_split
 from llm_extract.muc4.keys import read_keys
 from llm_extract.muc4.mapping import MucTemplate, to_templates
 from llm_extract.muc4.scoring import SLOTS, Score, score_corpus
+from llm_extract.output_guard import OutputError
 from llm_extract.runner import BatchRun, RunListener, RunSummary
 from llm_extract.settings import Settings
 
@@ -118,7 +119,11 @@ def run_bench(
     rpm: float | None = None,
     listener: RunListener | None = None,
 ) -> BenchResult:
-    """Extract, map, score. Raises CorpusError for a folder that is not a MUC-4 split."""
+    """Extract, map, score. Raises CorpusError for a folder that is not a MUC-4 split,
+    OutputError for a `records` file that already holds something (never replaced)."""
+    if records is not None and records.exists() and (records.is_dir() or records.stat().st_size):
+        what = "is a folder" if records.is_dir() else "already exists"
+        raise OutputError(f"--records {records} {what}; give a new file name")
     data = read_split(data_dir, split)
     collector = Collector(listener)
     with tempfile.TemporaryDirectory(prefix="muc4-") as tmp:
@@ -236,7 +241,7 @@ def muc4_command(
             rpm=asking.rpm,
             listener=listener,
         )
-    except (CorpusError, ConfigurationError, InputError) as exc:
+    except (CorpusError, ConfigurationError, InputError, OutputError) as exc:
         raise usage_error(str(exc)) from exc
     finally:
         if isinstance(listener, RichProgress):
