@@ -89,7 +89,13 @@ def test_faulty_batch_matches_fault_free_and_reruns_free(tmp_path: Path) -> None
     rows = query(settings.runlog_path, run_id=run_id, limit=None)
     # one row per request (a retried dropped connection may never reach the server)
     assert sum(1 for r in rows if not r["cache_hit"]) >= sent_model
-    assert sum(r["outcome"] in ("ok", "validation_error") for r in rows) == answered
+    # Each answer is logged as one, unless the client's 0.5 s timeout fired first (the
+    # server late on a loaded machine): then it is logged as a timeout, one more than the
+    # injected "slow" faults, and retried. Exact equality failed about 1 run in 8 here.
+    logged = sum(r["outcome"] in ("ok", "validation_error") for r in rows)
+    late = sum(r["error_type"] == "APITimeoutError" for r in rows) - injected["slow"]
+    assert late >= 0
+    assert answered - late <= logged <= answered
     outcomes = {r["outcome"] for r in rows}
     assert {"ok", "transport_error", "validation_error"} <= outcomes
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from llm_extract.backends.chat import REASK
 from llm_extract.drafters.sentences import questions
 from llm_extract.extract import Extractor
 from llm_extract.models import ExtractionResult
+from llm_extract.runlog import query
 from llm_extract.runner import BatchRun
 from tests.conftest import SEEDS
 from tests.fake_server import FakeServer, settings_for
@@ -219,3 +221,52 @@ def test_document_timeout_holds_across_the_documents_requests(tmp_path: Path) ->
     assert 1 <= sent < len(asked), f"{sent} of {len(asked)} questions sent in 2 s at 0.5 s each"
     assert result.error.attempts == sent
     assert result.usage.calls == sent
+
+
+def test_document_timeout_cuts_a_request_in_flight_and_the_others_finish(
+    tmp_path: Path,
+) -> None:
+    """The server holds one document's request (answering only after 30 s): with
+    `document_timeout` 1 s that document ends after about 1 s with a deadline error
+    record, the request cut and not retried, while the others, in flight beside it, finish
+    ok. A first document warms the text layer up, so the clock times the cut alone."""
+    docs = [
+        Article(doc_id=f"d{i}", text=f"Fighters clashed with soldiers near village {i}.")
+        for i in range(4)
+    ]
+    with FakeServer(script=["ok", "slow"], slow_seconds=30.0) as server:
+        # vllm: no one-request-at-a-time cap (llamacpp sends one document at a time)
+        settings = settings_for(
+            server,
+            tmp_path,
+            backend="vllm",
+            model="m",
+            strategy="single",
+            cache=False,
+            concurrency=3,
+            document_timeout=1.0,
+            timeout=60.0,
+        )
+
+        async def go() -> tuple[list[tuple[ExtractionResult, float]], str]:
+            async with Extractor(settings) as extractor:
+                assert (await extractor.aextract(docs[0])).ok  # the warm-up takes "ok"
+                started = time.monotonic()
+                done = [
+                    (result, time.monotonic() - started)
+                    async for result in extractor.aextract_many(docs[1:])
+                ]
+                return done, extractor.run_id
+
+        finished, run_id = run_sync(go())
+        outcomes = [r.outcome for r in server.model_requests]
+    assert sorted(outcomes) == ["ok", "ok", "ok", "slow"]  # cut, and not sent again after it
+    cut = [(r, took) for r, took in finished if not r.ok]
+    assert len(cut) == 1 and len(finished) == 3
+    (result, took), ok_times = cut[0], [t for r, t in finished if r.ok]
+    assert result.error is not None and result.error.stage == "deadline", result.error
+    assert "deadline" in result.error.message and result.error.attempts == 1
+    assert 0.9 <= took < 4.0, f"cut after {took:.1f} s with a 1 s deadline"
+    assert max(ok_times) < took  # the others finished beside it, not after it
+    rows = query(settings.runlog_path, run_id=run_id, limit=None)
+    assert sorted(r["doc_id"] for r in rows) == [d.doc_id for d in docs]  # the cut one too
