@@ -127,3 +127,20 @@ def test_place_words_around_a_name_leave_the_place() -> None:
         if (loc := normalize_location("Kafr Zita", text.format(w))).admin1 != "Hama"
     ]
     assert not wrong, wrong
+
+
+def test_count_words_mark_shared_outcomes_and_one_definite_person() -> None:
+    words = WORDS["counts"]
+    wrong: list[tuple[str, object]] = [
+        (phrase, count)
+        for stem in _plain(words["outcome_stems"])
+        if (count := parse_count(phrase := f"{stem}ed and wounded hundreds")).high is not None
+        or count.best is not None
+    ]
+    wrong += [
+        (phrase, count)
+        for det in _plain(words["definite"])
+        for noun in ["driver", *_plain(words["one_person_nouns"])]
+        if (count := parse_count(phrase := f"{det} other {noun}")).best != 1
+    ]
+    assert not wrong, wrong

@@ -18,7 +18,7 @@ from llm_extract.normalize.quantities import (
     number_value,
     scan_counts,
 )
-from llm_extract.text.language import english
+from llm_extract.text.language import alternation, english
 
 __all__ = [
     "CountMatch",
@@ -30,12 +30,14 @@ __all__ = [
     "victim_groups",
 ]
 
+_WORDS = english().vocabulary()["normalize"]
+_COUNT_WORDS: dict[str, list[str]] = _WORDS["counts"]
 _PEOPLE_AFTER_RE = re.compile(
-    rf"(?:\s+of)?(?:\s+(?!(?:were|was|are|is|have|has|had|in|on|at|by|and|or)\b)"
+    rf"(?:\s+of)?(?:\s+(?!(?:{alternation(_COUNT_WORDS['not_before_people'])})\b)"
     rf"[A-Za-z][\w'-]*){{0,2}}?\s+(?:{PEOPLE})\b",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = frozenset(english().vocabulary()["normalize"]["function_words"])
+_FUNCTION_WORDS = frozenset(_WORDS["function_words"])
 """Words that end the noun phrase after a quantity ("five were killed", "ten of them")."""
 
 
@@ -104,12 +106,13 @@ def _sum(values: list[int | None]) -> int | None:
     return sum(known) if len(known) == len(values) else None
 
 
-_OUTCOME_VERB = r"(?:kill|wound|injur|maim|abduct|kidnap|arrest|detain)(?:ed|ing)"
+_OUTCOME_VERB = rf"(?:{alternation(_COUNT_WORDS['outcome_stems'])})(?:ed|ing)"
 _SHARED = re.compile(rf"\s*{_OUTCOME_VERB}\s+and\s+{_OUTCOME_VERB}\s", re.IGNORECASE)
 """Two outcome verbs sharing one count ("killed and injured hundreds", "killing and
 wounding several people"): the phrase gives neither outcome a figure."""
 _ONE_PERSON = re.compile(
-    rf"(?:the|his|her|its|their)\s+(?:[A-Za-z][\w'-]*\s+)?(?:{PEOPLE_SINGULAR}|bomber)",
+    rf"(?:{alternation(_COUNT_WORDS['definite'])})\s+(?:[A-Za-z][\w'-]*\s+)?"
+    rf"(?:{PEOPLE_SINGULAR}|{alternation(_COUNT_WORDS['one_person_nouns'])})",
     re.IGNORECASE,
 )
 """One definite person ("the driver", "the other bomber"): a count of one."""
