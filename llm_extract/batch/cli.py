@@ -23,6 +23,7 @@ from llm_extract.cli_options import (
     InputOptions,
     Model,
     ModelOptions,
+    OptionGroup,
     Quiet,
     settings_from_options,
     with_groups,
@@ -60,6 +61,14 @@ class BatchModelOptions(ModelOptions):
     mode: Mode = None
 
 
+@dataclass(frozen=True)
+class BatchOutput(OptionGroup):
+    """Where the results go (`run`, `submit`, `collect`); the job's state is beside them."""
+
+    output: Output = Path("out.jsonl")
+    fmt: Fmt = "jsonl"
+
+
 Poll = Annotated[float, typer.Option("--poll-interval", help="Seconds between status checks.")]
 Retry = Annotated[
     RetryWay, typer.Option("--retry", help="Failed or expired lines: a new batch, or online.")
@@ -68,8 +77,7 @@ Retry = Annotated[
 
 def _job(
     inputs: list[str] | None,
-    output: Path,
-    fmt: str,
+    to: BatchOutput,
     using: ModelOptions,
     *,
     poll_interval: float = 30.0,
@@ -85,9 +93,9 @@ def _job(
     settings = settings_from_options(using)
     return BatchJob(
         inputs=list(inputs or []),
-        output=output,
+        output=to.output,
         settings=settings,
-        fmt=fmt,
+        fmt=to.fmt,
         globs=source.globs,
         published=day,
         poll_interval=poll_interval,
@@ -122,9 +130,8 @@ def _execute(job: BatchJob, step: str, batch_id: str | None = None) -> BatchSumm
 @with_groups
 def run_command(
     inputs: Inputs = None,
-    output: Output = Path("out.jsonl"),
-    fmt: Fmt = "jsonl",
     *,
+    to: BatchOutput,
     using: BatchModelOptions,
     poll_interval: Poll = 30.0,
     retry: Retry = RetryWay.batch,
@@ -132,8 +139,8 @@ def run_command(
     quiet: Quiet = False,
 ) -> None:
     """Submit, poll, collect and assemble until every document is written (resumable)."""
-    job = _job(inputs, output, fmt, using, poll_interval=poll_interval, retry=retry,
-               source=source, quiet=quiet)  # fmt: skip
+    job = _job(inputs, to, using, poll_interval=poll_interval, retry=retry, source=source,
+               quiet=quiet)  # fmt: skip
     summary = _execute(job, "run")
     _report(summary, quiet)
     raise finished(summary.all_ok and not summary.waiting)
@@ -143,15 +150,14 @@ def run_command(
 @with_groups
 def submit_command(
     inputs: Inputs = None,
-    output: Output = Path("out.jsonl"),
-    fmt: Fmt = "jsonl",
     *,
+    to: BatchOutput,
     using: BatchModelOptions,
     source: InputOptions,
     quiet: Quiet = False,
 ) -> None:
     """Write what is answered already and submit batches for the rest; prints batch ids."""
-    job = _job(inputs, output, fmt, using, source=source, quiet=quiet)
+    job = _job(inputs, to, using, source=source, quiet=quiet)
     summary = _execute(job, "submit")
     for batch_id in summary.submitted:
         typer.echo(batch_id)
@@ -162,14 +168,13 @@ def submit_command(
 @with_groups
 def collect_command(
     batch_id: Annotated[str, typer.Argument(help="The batch to collect.")],
-    output: Output = Path("out.jsonl"),
-    fmt: Fmt = "jsonl",
     *,
+    to: BatchOutput,
     using: BatchModelOptions,
     quiet: Quiet = False,
 ) -> None:
     """Download a finished batch and write the documents it completes."""
-    job = _job(None, output, fmt, using, quiet=quiet)
+    job = _job(None, to, using, quiet=quiet)
     summary = _execute(job, "collect", batch_id)
     _report(summary, quiet)
     raise finished(summary.all_ok)
@@ -188,7 +193,7 @@ def status_command(
     if not (state_dir(output) / "state.json").exists():
         raise usage_error(f"no batch state for {output} ({state_dir(output)})", Console())
     using = ModelOptions(backend=backend, model=model, base_url=base_url, api_key_env=api_key_env)
-    job = _job(None, output, "jsonl", using)
+    job = _job(None, BatchOutput(output), using)
     try:
         shown = run_sync(job.astatus(batch_id))
     except ConfigurationError as exc:
