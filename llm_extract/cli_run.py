@@ -4,7 +4,7 @@ code (0 all ok, 1 some documents failed, 2 usage or configuration, 130 interrupt
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +18,7 @@ from llm_extract.cli_options import (
     GazetteerOpt,
     InputOptions,
     ModelOptions,
+    OptionGroup,
     Quiet,
     settings_from_options,
     with_groups,
@@ -43,6 +44,36 @@ RecordsOpt = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class RunOutput(OptionGroup):
+    """Where results go, and what becomes of an output already there (checked together)."""
+
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
+    ] = None
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Output format (default: from the -o extension, .csv/.json/.jsonl, else "
+            f"jsonl); {FORMATS.help()}.",
+        ),
+    ] = None
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue the output: skip documents already ok in it."),
+    ] = False
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an existing output file.")
+    ] = False
+
+    def __post_init__(self) -> None:
+        if self.resume and self.output is None:
+            raise usage_error("--resume needs an output file (-o)")
+        if self.resume and self.overwrite:
+            raise usage_error("--resume and --overwrite are exclusive")
+
+
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
@@ -54,26 +85,9 @@ def run_command(
         list[str],
         typer.Argument(help="Files, folders (recursive), JSONL (id, text, ...) or - for stdin."),
     ],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            help="Output format (default: from the -o extension, .csv/.json/.jsonl, else "
-            f"jsonl); {FORMATS.help()}.",
-        ),
-    ] = None,
     *,
+    to: RunOutput,
     source: InputOptions,
-    resume: Annotated[
-        bool,
-        typer.Option("--resume", help="Continue the output: skip documents already ok in it."),
-    ] = False,
-    overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="Replace an existing output file.")
-    ] = False,
     gazetteer: GazetteerOpt = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
@@ -106,10 +120,6 @@ def run_command(
         raise usage_error("--quiet and --verbose are exclusive")
     if max_bytes <= 0:
         raise usage_error(f"--max-bytes must be positive, got {max_bytes}")
-    if resume and output is None:
-        raise usage_error("--resume needs an output file (-o)")
-    if resume and overwrite:
-        raise usage_error("--resume and --overwrite are exclusive")
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     day = source.day
@@ -139,10 +149,10 @@ def run_command(
         **engine_kwargs,
         inputs=inputs,
         settings=settings,
-        output=output,
-        fmt=fmt,
-        resume=resume,
-        overwrite=overwrite,
+        output=to.output,
+        fmt=to.fmt,
+        resume=to.resume,
+        overwrite=to.overwrite,
         rpm=asking.rpm,
         globs=source.globs,
         published=day,
@@ -162,5 +172,5 @@ def run_command(
     finally:
         if isinstance(listener, RichProgress):
             listener.stop()
-    print_summary(err, summary, output, quiet)
+    print_summary(err, summary, to.output, quiet)
     raise finished(summary.all_ok)
