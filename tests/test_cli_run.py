@@ -103,6 +103,7 @@ def test_failures_exit_1_are_error_records_and_listed(
         (["{corpus}", "--concurrency", "0"], "concurrency"),
         (["{corpus}", "--published", "13/01/2016"], "YYYY-MM-DD"),
         (["{corpus}", "--resume"], "--resume needs"),
+        (["{corpus}", "-o", "never-written.jsonl", "--resume", "--overwrite"], "are exclusive"),
         (["{corpus}", "--format", "xml"], ""),
         (["{corpus}", "--rpm", "0"], "--rpm"),
     ],
