@@ -4,7 +4,7 @@ code (0 all ok, 1 some documents failed, 2 usage or configuration, 130 interrupt
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -147,12 +147,9 @@ def run_command(
         run_class, engine_kwargs = RayRun, {"ray_address": ray_address}
     batch = run_class(
         **engine_kwargs,
+        **asdict(to),  # output, fmt, resume, overwrite: named as BatchRun names them
         inputs=inputs,
         settings=settings,
-        output=to.output,
-        fmt=to.fmt,
-        resume=to.resume,
-        overwrite=to.overwrite,
         rpm=asking.rpm,
         globs=source.globs,
         published=day,
