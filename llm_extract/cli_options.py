@@ -169,6 +169,11 @@ def with_groups(command: Callable[..., R]) -> Callable[..., R]:
         else:  # keyword-only: a parameter without a default may follow the group's
             params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
 
+    names = [p.name for p in params]
+    if len(names) != len(set(names)):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise TypeError(f"{command.__name__}: option groups repeat parameters {twice}")
+
     @functools.wraps(command)
     def with_options(**given: Any) -> R:
         for name, group in groups.items():
