@@ -5,13 +5,14 @@ article kept). Candidate selection is the rules' own trigger screen: the lexicon
 patterns (multiword cues, outcome words) and the triggers the parse reads by lemma
 (`rules.syntax`: "pounded", "nabbed", "staged rallies", "left seven people dead"), so a
 per-sentence strategy asks the model about the same sentences the rules read. A bare harm
-word ("attacks", "kill") is left to the patterns, as before: the rules read it as an event
-only beside an armed actor or a casualty, and adding it here would change which questions
-the recorded runs in `cassettes/` ask (a re-recording, not made in this change).
+word ("attacks", "kill") counts where the parse anchors it to an act as the rules do
+(`rules.harm`: "shot 16 peasants", "the August 10 attack on worshipers"), not as a topic
+("the murder case").
 """
 
 from __future__ import annotations
 
+from llm_extract.rules.harm import anchored
 from llm_extract.rules.lexicon import lexicon
 from llm_extract.rules.syntax import HARM, lemma_triggers, outcome_complements
 from llm_extract.text import Parsed, Sentence, fold, parse, parse_sentence, split_sentences
@@ -27,7 +28,7 @@ def is_candidate(sentence: str | Parsed) -> bool:
     if lexicon().cue.search(text) is not None:
         return True
     parsed = parse_sentence(text) if isinstance(sentence, str) else sentence
-    if any(t.kind != HARM for t in lemma_triggers(parsed)):
+    if any(t.kind != HARM or anchored(parsed, t) for t in lemma_triggers(parsed)):
         return True
     return bool(outcome_complements(parsed))
 
