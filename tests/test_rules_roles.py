@@ -80,6 +80,18 @@ SIDES: list[tuple[str, set[str], set[str]]] = [
         {"syrian government forces"},
         {"rebels"},
     ),
+    # who investigates, condemns or confirms an attack did not carry it out
+    ("Police are investigating the killing of two soldiers in Gao on Monday.", set(), {"soldiers"}),
+    (
+        "Two soldiers were shot dead in Gao on Monday, it was confirmed by police.",
+        set(),
+        {"soldiers"},
+    ),
+    (
+        "The government condemned the attack on a police station in Gao on Monday.",
+        set(),
+        {"police"},
+    ),
 ]
 
 

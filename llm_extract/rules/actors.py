@@ -48,7 +48,8 @@ def _flexible(alias: str) -> str:
 
 @lru_cache(maxsize=1)
 def _regexes() -> tuple[re.Pattern[str], ...]:
-    """(nationality patterns, case-insensitive names, case-sensitive acronyms).
+    """(nationality patterns, case-insensitive names, case-sensitive acronyms, filler
+    words before a bare noun).
 
     Each is searched on its own so the longest match at a position wins across them:
     "Syrian President Bashar al-Assad" over the pattern's "Syrian President", "Russian
@@ -75,7 +76,14 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
     loose_re = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
     caps_body = "|".join(re.escape(c) for c in sorted(caps, key=len, reverse=True))
     caps_re = re.compile(rf"(?<![\w-])(?:{caps_body})(?![\w-])")
-    return pattern_re, loose_re, caps_re
+    # a bare noun after words that say whose forces they are is one phrase: "government
+    # soldiers" is the military, not the government
+    bare_body = "|".join(_flexible(b) for b in bare)
+    state = "|".join(re.escape(f) for f in sorted(patterns["state_filler"], key=len, reverse=True))
+    filled_re = re.compile(
+        rf"(?<![\w-])(?:{state})(?:\s+(?:{state}))*\s+(?:{bare_body})(?![\w-])", re.IGNORECASE
+    )
+    return pattern_re, loose_re, caps_re, filled_re
 
 
 def _is_place(sentence: str, start: int, surface: str, gazetteer: Gazetteer) -> bool:
@@ -207,7 +215,7 @@ def find_actors(sentence: str, *, country: str | None = None) -> list[tuple[str,
     return [(m.surface, m.info) for m in scan_actors(sentence, country=country)]
 
 
-def _armed_kind(ent: SpacySpan, spec: dict[str, Any]) -> str | None:
+def armed_kind(ent: SpacySpan, spec: dict[str, Any]) -> str | None:
     """ACLED actor type of a named entity from its context, None when nothing says armed."""
     nouns: dict[str, str] = spec["nouns"]
     last = str(ent[-1].lower_)
@@ -257,7 +265,7 @@ def named_groups(parsed: Parsed, known: list[ActorMention]) -> list[ActorMention
             continue  # "defence ministry", "VOA News": not an armed group's name
         if any(t.pos_ in ("ADP", "VERB") and t.lower_ not in ("of", "al", "wal") for t in ent):
             continue  # an entity that runs past a name ("Tame in Arauca")
-        kind = _armed_kind(ent, spec)
+        kind = armed_kind(ent, spec)
         if kind is None:
             continue
         surface = text[start:end]

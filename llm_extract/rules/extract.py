@@ -45,6 +45,7 @@ from llm_extract.rules.article_actors import (
 )
 from llm_extract.rules.casualties import CasualtyClause, find_casualties
 from llm_extract.rules.dates import find_date_phrase, reporting_date_phrase
+from llm_extract.rules.defined_groups import defined_groups, with_defined
 from llm_extract.rules.events import EventMention, sentence_events
 from llm_extract.rules.incidents import Found, merge_incidents
 from llm_extract.rules.places import PlaceMention, best_place, province_in, scan_places
@@ -147,6 +148,9 @@ def build_draft(
     for s in sentences:  # armed groups the table does not know, from the parse
         unknown = named_groups(parsed[s.start], scanned[s.start])
         scanned[s.start] = sorted([*scanned[s.start], *unknown], key=lambda m: m.start)
+    groups = defined_groups([parsed[s.start] for s in sentences], country)
+    for s in sentences:  # groups the article defines: "the X liberation front (XLF)"
+        scanned[s.start] = with_defined(scanned[s.start], parsed[s.start], groups)
     group = sole_group([m for s in sentences if not s.headline for m in scanned[s.start]])
     ctx = _Context(published=published, country=country, gazetteer=g)
     first_date = next(

@@ -166,6 +166,7 @@ def _sources(parsed: Parsed) -> list[Token]:
     for token in parsed.span:
         if _is_verb(token) and lemma(token) in reporting:
             out += [c for c in token.children if c.dep_ == "nsubj"]
+            out += _by_agents(token)  # "it was confirmed by police"
         to = token.head
         if token.dep_ == "pobj" and lemma(to) == "to" and lemma(to.head) in _ACCORDING:
             out.append(token)
@@ -184,13 +185,35 @@ def read_roles(parsed: Parsed, start: int, end: int) -> dict[int, int]:
         agents, targets = _noun_roles(trigger)
     agents = [_reporter(a) or a for a in agents]
     roles: dict[int, int] = {}
-    for token in _sources(parsed):
+    for token in [*_sources(parsed), *_onlookers(trigger)]:
         roles[token.i] = SOURCE
     for token in _with_conjuncts(targets):
         roles.setdefault(token.i, TARGET)
     for token in _with_conjuncts(agents):
         roles[token.i] = AGENT
     return roles
+
+
+def _onlookers(trigger: Token) -> list[Token]:
+    """The subject of a verb that takes the trigger noun as its object without doing it:
+    "police are investigating the killing", "the government condemned the attack". A
+    light verb ("launched an attack") or a violent one makes its subject the agent."""
+    verb = trigger.head
+    if _is_verb(trigger) or trigger.dep_ not in ("dobj", "obj") or not _is_verb(verb):
+        return []
+    if lemma(verb) in _words().light_verbs or lemma(verb) in _harm_lemmas():
+        return []
+    if lemma(verb) in _acting_lemmas():
+        return []
+    return _with_conjuncts([c for c in verb.children if c.dep_ == "nsubj"])
+
+
+@lru_cache(maxsize=1)
+def _acting_lemmas() -> frozenset[str]:
+    """Verbs whose subject does what their object names: the trigger verbs."""
+    raw = lexicon().raw["lemmas"]
+    verbs = [w for spec in raw["sub_events"].values() for w in spec.get("VERB", [])]
+    return frozenset([*verbs, *raw["strike"]["VERB"]])
 
 
 def _reporter(agent: Token) -> Token | None:
