@@ -120,7 +120,13 @@ def test_roles_types_and_filters() -> None:
         ),
         (
             "e3",
-            {"incident_type": "arson", "PerpInd": [["guerrillas"]], "PerpOrg": [["ILF"]], **empty},
+            {
+                "incident_type": "arson",
+                "PerpInd": [["guerrillas"]],
+                "PerpOrg": [["ILF"]],
+                **empty,
+                "Target": [["town hall"]],  # what the evidence says was burned
+            },
         ),
         (
             "e5",
@@ -133,6 +139,7 @@ def test_roles_types_and_filters() -> None:
                 "PerpInd": [["guerrillas"]],
                 "PerpOrg": [["ILF"]],
                 **empty,
+                "Target": [["bank"]],  # what the grenade hit
                 "Weapon": [["grenade"]],
             },
         ),

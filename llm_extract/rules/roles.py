@@ -201,7 +201,7 @@ def _onlookers(trigger: Token) -> list[Token]:
     verb = trigger.head
     if _is_verb(trigger) or trigger.dep_ not in ("dobj", "obj") or not _is_verb(verb):
         return []
-    if lemma(verb) in _words().light_verbs or lemma(verb) in _harm_lemmas():
+    if lemma(verb) in lemma_sets("roles")["light_verbs"] or lemma(verb) in _harm_lemmas():
         return []
     if lemma(verb) in _acting_lemmas():
         return []

@@ -4,7 +4,7 @@ Sides come from the cues around each actor mention ("by X", "against Y", the sub
 a passive is the target, coordinated names share a side) and, where the parse reads the
 sentence, from its grammar (see `assign_roles`). ACLED codes one event per incident, so
 triggers of one sentence that report one incident fold into one event of the sub-type
-first in the lexicon's precedence.
+first in the lexicon's precedence. The cue words are data (`lexicons.json`, "sides").
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from llm_extract.rules.actors import ActorMention
 from llm_extract.rules.lexicon import lexicon
 from llm_extract.rules.places import PlaceMention
 from llm_extract.rules.roles import AGENT, in_clause, read_roles, role_of
-from llm_extract.text import Parsed
+from llm_extract.text import Parsed, english
 
 S = SubEventType
 STATE = frozenset({ActorType.STATE_FORCES, ActorType.EXTERNAL_FORCES})
@@ -30,40 +30,50 @@ ARMED = STATE | {
 }
 _STATE = STATE
 _ARMED = ARMED
-_BY = re.compile(
-    r"\b(?:by|backed\s+by|supported\s+by|aided\s+by|helped\s+by|joined\s+by|led\s+by|"
-    r"with\s+(?:the\s+)?help\s+(?:of|from)|alongside|along\s+with|in\s+support\s+of|"
-    r"supporting|backing|in\s+coordination\s+with|allied\s+with|"
-    r"(?:attacks?|fire|assaults?|shelling|gunfire)\s+from)\s+(?:the\s+)?"
-    r"(?:[\w'’-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-_AGAINST = re.compile(
-    r"\b(?:against|on|targeting|targeted|versus|vs\.?|at|towards?|with|in\s+the\s+ranks\s+of|"
-    r"attacked|attacking|hit|struck|killing|killed|ambushed)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
-    re.IGNORECASE,
+_GAP = r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$"
+"""After a cue: an optional "the" and up to two words before the mention ("by the X")."""
+
+
+def _alts(words: list[str]) -> str:
+    """Alternatives for cue phrases, longest first, any spacing between their words."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _cues() -> dict[str, list[str]]:
+    words: dict[str, list[str]] = english().vocabulary()["sides"]
+    return words
+
+
+_W = _cues()
+
+
+def _cue(key: str, tail: str = _GAP) -> str:
+    """A cue phrase from the data as a whole word, then `tail`."""
+    return rf"\b(?:{_alts(_W[key])}){tail}"
+
+
+_BY, _AGAINST, _FROM = (
+    re.compile(_cue(key), re.IGNORECASE) for key in ("by_words", "against_words", "from_words")
 )
 _NEUTRAL = re.compile(
-    r"\b(?:held|controlled|run|besieged|claimed|founded)\s+by\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$"
-    r"|\bunder\s+(?:the\s+)?control\s+of\s+(?:the\s+)?$",
+    _cue("held_words", rf"\s+by{_GAP}") + "|" + _cue("control_words", r"\s+(?:the\s+)?$"),
     re.IGNORECASE,
 )
-_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 _COORD = re.compile(
-    r"[\s,)]*(?:(?:and|or|as\s+well\s+as|including|—|–|-)[\s,]*)?(?:the\s+)?", re.IGNORECASE
+    rf"[\s,)]*(?:(?:{_alts(_W['coord_words'])}|—|–|-)[\s,]*)?(?:the\s+)?", re.IGNORECASE
 )
 _VICTIM_AFTER = re.compile(
-    r"^(?:\s+[\w'’-]+){0,2}?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been|got)\s+"
-    r"(?:[\w-]+ly\s+)?(?:killed|wounded|injured|ambushed|attacked|abducted|kidnapped|targeted|"
-    r"shot|hit|struck|captured|taken\s+hostage|beheaded|executed)|"
-    r"c(?:a|o)me?s?\s+under\s+(?:[\w-]+\s+)?(?:attack|fire|assault|shelling))\b",
+    rf"^(?:\s+[\w'’-]+){{0,2}}?\s+(?:(?:{_alts(_W['passive_aux'])})\s+"
+    rf"(?:[\w-]+ly\s+)?(?:{_alts(_W['victim_participles'])})|"
+    rf"(?:{_alts(_W['under_words'])})\s+(?:[\w-]+\s+)?(?:{_alts(_W['under_nouns'])}))\b",
     re.IGNORECASE,
 )
 """After a mention: it is the victim of a passive ("five soldiers were killed", "a convoy
 of troops was ambushed", "a patrol came under attack"), the other side of the event."""
 _PROTEST_SIDES = frozenset({ActorType.PROTESTERS, ActorType.RIOTERS})
 _SPLIT = frozenset({S.ARMED_CLASH})
-_HELD_AFTER = re.compile(r"^[\s-]*(?:held|controlled|run|occupied)\b", re.IGNORECASE)
+_HELD_AFTER = re.compile(rf"^[\s-]*(?:{_alts(_W['held_after_words'])})\b", re.IGNORECASE)
 
 _T = TypeVar("_T")
 
