@@ -77,8 +77,9 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
     caps_body = "|".join(re.escape(c) for c in sorted(caps, key=len, reverse=True))
     caps_re = re.compile(rf"(?<![\w-])(?:{caps_body})(?![\w-])")
     # a bare noun after words that say whose forces they are is one phrase: "government
-    # soldiers" is the military, not the government
-    bare_body = "|".join(_flexible(b) for b in bare)
+    # soldiers" is the military, not the government ("military government" stays apart)
+    forces = {n for k in patterns["kinds"] if "Government" not in k["template"] for n in k["bare"]}
+    bare_body = "|".join(_flexible(b) for b in sorted(forces, key=len, reverse=True))
     state = "|".join(re.escape(f) for f in sorted(patterns["state_filler"], key=len, reverse=True))
     filled_re = re.compile(
         rf"(?<![\w-])(?:{state})(?:\s+(?:{state}))*\s+(?:{bare_body})(?![\w-])", re.IGNORECASE
