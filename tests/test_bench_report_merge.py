@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import warm_cache
-from bench.machine import describe
 from bench.plan import QUICK, Results
 from bench.report import write_report
 from bench.sections import Section, merge, split
+from tests.test_bench_smoke import warm_cache_results
 
 OLD = """# Benchmarks
 
@@ -63,11 +62,7 @@ The last section, no blank line after it.
 
 
 def _warm_results() -> Results:
-    results = Results(describe())
-    results.figures["warm_cache"] = warm_cache.WarmCacheFigures(
-        n=10, fill_s=1.0, rerun_s=0.5, docs_per_s=20.0, new_model_requests=0, cached=10,
-        speedup_vs_fill=2.0,
-    )  # fmt: skip
+    results = warm_cache_results()
     results.errors["memory"] = "RuntimeError: the child process died\ntraceback..."
     return results
 
