@@ -189,7 +189,7 @@ def test_backend_is_registered_and_offline() -> None:
     backend = get_backend(Settings(backend="rules", cache=False))
     assert isinstance(backend, RulesBackend)
     assert backend.name == "rules"
-    assert backend.model == backend.version == "rules-v10"
+    assert backend.model == backend.version == "rules-v11"
     assert not isinstance(backend, Generator)  # nothing to ask: the rules drafter reads
     # a strategy in the settings is for model backends; the rules always draft by rules
     extractor = Extractor(Settings(backend="rules", strategy="single", cache=False, runlog=False))
@@ -201,7 +201,7 @@ def test_rules_extract_grounded_records_from_an_article() -> None:
         ARTICLE, published="2019-03-06", doc_id="invented"
     )
     assert result.ok and result.usage.calls == 0 and result.usage.total_tokens == 0
-    assert result.provenance is not None and result.provenance.model == "rules-v10"
+    assert result.provenance is not None and result.provenance.model == "rules-v11"
     by_type = {e.sub_event_type: e for e in result.events}
     taken = by_type[S.NON_STATE_OVERTAKES_TERRITORY]
     assert taken.location.name == "Kafr Toon"

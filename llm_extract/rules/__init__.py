@@ -13,7 +13,7 @@ from llm_extract.rules.extract import build_draft
 from llm_extract.rules.lexicon import Lexicon, lexicon
 from llm_extract.rules.places import PlaceMention, best_place, province_in, scan_places
 
-RULES_VERSION = "rules-v10"
+RULES_VERSION = "rules-v11"
 
 __all__ = [
     "RULES_VERSION",
