@@ -22,6 +22,7 @@ from llm_extract.normalize import ActorInfo, actor_info
 from llm_extract.ontology import ActorType
 from llm_extract.rules.actors import ActorMention, armed_kind
 from llm_extract.rules.lexicon import lexicon
+from llm_extract.rules.screen import overlaps
 from llm_extract.text import Parsed
 from llm_extract.text.language import english
 
@@ -170,5 +171,5 @@ def with_defined(
     """A sentence's mentions with the defined groups' added; a defined group's mention
     replaces table matches inside it ("army" in "army of national liberation")."""
     own = group_mentions(parsed, groups)
-    kept = [m for m in mentions if not any(m.start < g.end and g.start < m.end for g in own)]
+    kept = [m for m in mentions if not overlaps(m.start, m.end, own)]
     return sorted([*kept, *own], key=lambda m: m.start)

@@ -28,6 +28,9 @@ class _Span(Protocol):
     def end(self) -> int: ...
 
 
+_SUB_EVENT_VALUES = frozenset(s.value for s in SubEventType)
+
+
 @dataclass(frozen=True)
 class Scene:
     """One sentence and what the rules read in it, handed to every trigger detector."""
@@ -45,8 +48,7 @@ class Scene:
 
     def specific(self) -> list[Trigger]:
         """The lemma triggers that name an ACLED sub-event type themselves."""
-        values = {s.value for s in SubEventType}
-        return [t for t in self.lemmas if t.kind in values]
+        return [t for t in self.lemmas if t.kind in _SUB_EVENT_VALUES]
 
 
 def realis(sentence: str, start: int) -> bool:
