@@ -80,6 +80,18 @@ def wait_for_lines(proc: subprocess.Popen[str], out: Path, count: int) -> None:
     pytest.fail("run produced no output in 60 s")
 
 
+def resume_skipping(
+    corpus: Path, out: Path, env: dict[str, str], total: int, done: int, timeout: float
+) -> None:
+    """Rerun with --resume: it succeeds and extracts only the documents not yet done."""
+    proc = start(corpus, out, env, "--resume")
+    _, stderr = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, stderr
+    match = re.search(r"extracting (\d+) documents \((\d+) already done\)", stderr)
+    assert match, stderr
+    assert (int(match[1]), int(match[2])) == (total - done, done)
+
+
 def valid_lines(out: Path) -> list[ExtractionResult]:
     """Every line must parse: a killed run may not leave half a record."""
     text = out.read_text(encoding="utf-8")
@@ -106,12 +118,7 @@ def test_killed_run_resumes_without_duplicates(
     assert 4 <= len(partial) < N_DOCS
     assert len({r.doc_id for r in partial}) == len(partial)
 
-    proc = start(corpus, out, cli_env(tmp_path, delay=0.0), "--resume")
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 0, stderr
-    match = re.search(r"extracting (\d+) documents \((\d+) already done\)", stderr)
-    assert match, stderr
-    assert (int(match[1]), int(match[2])) == (N_DOCS - len(partial), len(partial))
+    resume_skipping(corpus, out, cli_env(tmp_path, delay=0.0), N_DOCS, len(partial), 120)
 
     final = valid_lines(out)
     ids = [r.doc_id for r in final]

@@ -18,7 +18,7 @@ import pytest
 
 from llm_extract.models import ExtractionResult
 from llm_extract.writers import GROUP_RECORDS
-from tests.test_cli_resume import cli_env, seed_sentences, start
+from tests.test_cli_resume import cli_env, resume_skipping, seed_sentences, start
 
 N_DOCS = 3 * GROUP_RECORDS
 PROGRESS = re.compile(r"^\[\d+/\d+\] ")
@@ -69,12 +69,7 @@ def test_killed_run_loses_at_most_one_group_and_resumes_exactly(tmp_path: Path) 
     lost = len(finished) - len(kept)
     assert 0 <= lost <= GROUP_RECORDS, (len(finished), len(kept), torn[:80])
 
-    proc = start(source, out, cli_env(tmp_path, delay=0.0), "--resume")
-    _, stderr = proc.communicate(timeout=300)
-    assert proc.returncode == 0, stderr
-    match = re.search(r"extracting (\d+) documents \((\d+) already done\)", stderr)
-    assert match, stderr
-    assert (int(match[1]), int(match[2])) == (N_DOCS - len(kept), len(kept))
+    resume_skipping(source, out, cli_env(tmp_path, delay=0.0), N_DOCS, len(kept), 300)
     final, tail = whole_lines(out)
     assert tail == ""
     assert sorted(r.doc_id for r in final) == [f"d{n:04d}" for n in range(N_DOCS)]
